@@ -46,4 +46,10 @@ export interface DiskLayer extends BlockDevice {
   readOwn(lba: number, count: number, into: Uint8Array): void;
   /** Writes sectors into this layer, allocating as needed (crash-safe order). */
   write(lba: number, count: number, from: Uint8Array): void;
+  /**
+   * The merged view of the layers below, set by the chain. Formats whose allocation unit
+   * is larger than a sector (qcow2 clusters) use it to fill the rest of a newly allocated
+   * unit on a partial write; with none, they fill zeros.
+   */
+  backingReader?: ((lba: number, count: number, into: Uint8Array) => void) | null;
 }
