@@ -1,0 +1,35 @@
+/**
+ * Reading compressed clusters: raw deflate (zlib compression type) of exactly one
+ * cluster. Output is capped at one cluster, so a hostile stream cannot balloon memory.
+ */
+import { constants, inflateRawSync } from "node:zlib";
+import { DiskError } from "../../errors.ts";
+import type { HostFile } from "../../host_file.ts";
+import type { CompressedExtent } from "./l1l2.ts";
+
+/** Inflates the compressed cluster stored at `extent` into `into` (one cluster long). */
+export function readCompressedCluster(file: HostFile, extent: CompressedExtent, into: Uint8Array): void {
+  const stored = new Uint8Array(extent.length);
+  const got = file.readUpTo(extent.offset, stored);
+  let out: Uint8Array;
+  try {
+    // Sync flush tolerates a stream whose end lies past what we read; the length check below still applies.
+    out = inflateRawSync(stored.subarray(0, got), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: into.length,
+    });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new DiskError(
+      file.path,
+      `qcow2: compressed cluster at offset ${extent.offset} is corrupt (${why})`,
+    );
+  }
+  if (out.length !== into.length) {
+    throw new DiskError(
+      file.path,
+      `qcow2: compressed cluster at offset ${extent.offset} inflates to ${out.length} bytes, not ${into.length}`,
+    );
+  }
+  into.set(out);
+}

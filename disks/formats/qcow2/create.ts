@@ -1,0 +1,191 @@
+/**
+ * Creating an empty qcow2 image (optionally over a backing file). The whole image is
+ * built in a temporary file in the destination directory, synced, and renamed into place,
+ * so a crash never leaves a half-written image under the final name.
+ */
+import { basename, dirname, join } from "node:path";
+import { DiskError } from "../../errors.ts";
+import { describe, HostFile } from "../../host_file.ts";
+import type { ImageFormat } from "../../layer.ts";
+import {
+  encodeExtensions,
+  encodeFeatureNames,
+  EXT_BACKING_FORMAT,
+  type FeatureName,
+  type HeaderExtension,
+} from "./extensions.ts";
+import {
+  encodeHeader,
+  l1EntriesFor,
+  MAX_BACKING_FILE_NAME,
+  MAX_CLUSTER_BITS,
+  MIN_CLUSTER_BITS,
+  type Qcow2Header,
+  V2_HEADER_LENGTH,
+  V3_WRITTEN_HEADER_LENGTH,
+} from "./header.ts";
+import { encodeTableEntries, newRefcountBlock, setRefcountEntry } from "./refcount.ts";
+
+/** Options for {@link createQcow2}. */
+export interface CreateQcow2Options {
+  /** Virtual size in bytes (rounded up to whole sectors). */
+  readonly size: number;
+  /** Backing file name exactly as it should be stored (relative names resolve against the image's directory). */
+  readonly backingFile?: string;
+  readonly backingFormat?: ImageFormat;
+  /** Default 3. */
+  readonly version?: 2 | 3;
+  /** Default 16 (64 KiB clusters); 9..21. */
+  readonly clusterBits?: number;
+  /** Replace an existing file at `path` (default false: refuse). */
+  readonly overwrite?: boolean;
+}
+
+const REFCOUNT_ORDER = 4;
+/** Backing format names as QEMU spells them. */
+const QEMU_FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = { raw: "raw", qcow2: "qcow2", vhd: "vpc" };
+/** Names for the features this version of the format defines (shown by tools that meet an unknown bit). */
+const FEATURE_NAMES: readonly FeatureName[] = [
+  { kind: "incompatible", bit: 0, name: "dirty bit" },
+  { kind: "incompatible", bit: 1, name: "corrupt bit" },
+  { kind: "incompatible", bit: 2, name: "external data file" },
+  { kind: "incompatible", bit: 3, name: "compression type" },
+  { kind: "incompatible", bit: 4, name: "extended L2 entries" },
+  { kind: "compatible", bit: 0, name: "lazy refcounts" },
+  { kind: "autoclear", bit: 0, name: "bitmaps" },
+  { kind: "autoclear", bit: 1, name: "raw external data" },
+];
+
+/** Creates a new, empty qcow2 image at `path`. */
+export function createQcow2(path: string, options: CreateQcow2Options): void {
+  const version = options.version ?? 3;
+  const clusterBits = options.clusterBits ?? 16;
+  const fail = (problem: string): never => {
+    throw new DiskError(path, `qcow2: ${problem}`);
+  };
+  if (version !== 2 && version !== 3) fail(`cannot create version ${version}`);
+  if (!Number.isInteger(clusterBits) || clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) {
+    fail(`cluster_bits ${clusterBits} out of range ${MIN_CLUSTER_BITS}..${MAX_CLUSTER_BITS}`);
+  }
+  if (!Number.isSafeInteger(options.size) || options.size < 0) fail(`invalid size ${options.size}`);
+  if (!options.overwrite && exists(path)) fail("file already exists");
+  const cs = 2 ** clusterBits;
+  const size = Math.ceil(options.size / 512) * 512;
+
+  const nameBytes = new TextEncoder().encode(options.backingFile ?? "");
+  if (nameBytes.length > MAX_BACKING_FILE_NAME) {
+    fail(`backing file name longer than ${MAX_BACKING_FILE_NAME} bytes`);
+  }
+  if (options.backingFormat && nameBytes.length === 0) fail("backing format given without a backing file");
+  const headerLength = version === 2 ? V2_HEADER_LENGTH : V3_WRITTEN_HEADER_LENGTH;
+  const extensions: HeaderExtension[] = [];
+  if (options.backingFormat && nameBytes.length > 0) {
+    const formatName = QEMU_FORMAT_NAMES[options.backingFormat];
+    extensions.push({ type: EXT_BACKING_FORMAT, data: new TextEncoder().encode(formatName) });
+  }
+  const withNames = version === 3 ? [...extensions, encodeFeatureNames(FEATURE_NAMES)] : extensions;
+  let extBytes = encodeExtensions(withNames);
+  if (headerLength + extBytes.length + nameBytes.length > cs) extBytes = encodeExtensions(extensions);
+  if (headerLength + extBytes.length + nameBytes.length > cs) {
+    fail("header and backing file name do not fit in one cluster");
+  }
+
+  // Layout: header | refcount table | refcount blocks | L1 table — every cluster counted.
+  const l1Size = Math.max(1, l1EntriesFor(size, clusterBits));
+  const l1Clusters = Math.ceil((l1Size * 8) / cs);
+  const perBlock = (cs * 8) >>> REFCOUNT_ORDER;
+  let tableClusters = 1;
+  let blocks = 1;
+  for (;;) {
+    const total = 1 + tableClusters + blocks + l1Clusters;
+    const needBlocks = Math.ceil(total / perBlock);
+    const needTable = Math.ceil((needBlocks * 8) / cs);
+    if (needBlocks === blocks && needTable === tableClusters) break;
+    blocks = needBlocks;
+    tableClusters = needTable;
+  }
+  const totalClusters = 1 + tableClusters + blocks + l1Clusters;
+  const tableOffset = cs;
+  const blocksOffset = (1 + tableClusters) * cs;
+  const l1Offset = (1 + tableClusters + blocks) * cs;
+
+  const header: Qcow2Header = {
+    version,
+    backingFileOffset: nameBytes.length > 0 ? headerLength + extBytes.length : 0,
+    backingFileSize: nameBytes.length,
+    clusterBits,
+    size,
+    cryptMethod: 0,
+    l1Size,
+    l1TableOffset: l1Offset,
+    refcountTableOffset: tableOffset,
+    refcountTableClusters: tableClusters,
+    nbSnapshots: 0,
+    snapshotsOffset: 0,
+    incompatibleFeatures: 0n,
+    compatibleFeatures: 0n,
+    autoclearFeatures: 0n,
+    refcountOrder: REFCOUNT_ORDER,
+    headerLength,
+    compressionType: 0,
+  };
+  const cluster0 = new Uint8Array(cs);
+  cluster0.set(encodeHeader(header));
+  cluster0.set(extBytes, headerLength);
+  cluster0.set(nameBytes, header.backingFileOffset);
+
+  const table = new Float64Array((tableClusters * cs) / 8);
+  for (let k = 0; k < blocks; k++) table[k] = blocksOffset + k * cs;
+  const blockBytes = new Uint8Array(blocks * cs);
+  for (let k = 0; k < blocks; k++) {
+    const block = newRefcountBlock(cs);
+    for (let i = 0; i < perBlock && k * perBlock + i < totalClusters; i++) {
+      setRefcountEntry(block, i, REFCOUNT_ORDER, 1);
+    }
+    blockBytes.set(block.bytes, k * cs);
+  }
+
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${crypto.randomUUID()}`);
+  const file = HostFile.create(temp);
+  try {
+    file.truncate(totalClusters * cs); // the L1 table is all zeros
+    file.writeAt(0, cluster0);
+    file.writeAt(tableOffset, encodeTableEntries(table, 0, table.length));
+    file.writeAt(blocksOffset, blockBytes);
+    file.sync();
+    file.close();
+    Deno.renameSync(temp, path);
+  } catch (e) {
+    file.close();
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // The temp file may already be gone (renamed); nothing else to clean up.
+    }
+    throw e instanceof DiskError ? e : new DiskError(path, `qcow2: cannot create: ${describe(e)}`);
+  }
+  syncDirectory(dirname(path));
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw new DiskError(path, `qcow2: cannot inspect: ${describe(e)}`);
+  }
+}
+
+/** Makes the rename durable; platforms that cannot sync a directory skip it. */
+function syncDirectory(dir: string): void {
+  let handle: Deno.FsFile | null = null;
+  try {
+    handle = Deno.openSync(dir, { read: true });
+    handle.syncSync();
+  } catch {
+    // Directory sync is best effort (not supported everywhere).
+  } finally {
+    handle?.close();
+  }
+}
