@@ -128,3 +128,21 @@ export function assert(condition: unknown, message?: string): asserts condition 
 export function assertEquals<T>(actual: T, expected: T, message?: string): void {
   nodeAssert.deepStrictEqual(actual, expected, message);
 }
+
+/** A sixel image the headless terminal received, with the cursor cell it was drawn at. */
+export interface ReceivedSixel {
+  data: string;
+  params: (number | number[])[];
+  row: number;
+  col: number;
+}
+
+/** Collects every sixel DCS the terminal parses (xterm headless does not draw them). */
+export function collectSixels(term: HeadlessTerminal): ReceivedSixel[] {
+  const images: ReceivedSixel[] = [];
+  term.parser.registerDcsHandler({ final: "q" }, (data, params) => {
+    images.push({ data, params, row: term.buffer.active.cursorY, col: term.buffer.active.cursorX });
+    return true;
+  });
+  return images;
+}

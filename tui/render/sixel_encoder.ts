@@ -1,0 +1,196 @@
+/**
+ * Indexed pixels to a sixel image, palette-native: palette entries go straight to
+ * colour registers (`#n;2;r;g;b`, percent), no quantizing.
+ *
+ * Each band of six output rows is encoded in one pass over its distinct source
+ * lines (vertical scaling repeats lines, so a band of a 2× image reads only three)
+ * that builds a 6-bit column mask per colour present in the band, plus the sorted
+ * list of columns where each colour has ink. Each present colour then emits only
+ * its own columns, as run-length sixels (`!n`) with `?` runs over the gaps, followed
+ * by `$`; bands are separated by `-`. Work is proportional to the pixels and the
+ * output, not to colours × width, which matters for 256-colour plasma-like frames.
+ * Masks are cleared while emitting, so nothing is reset per band.
+ * Horizontal integer scaling multiplies run lengths instead of widening the masks.
+ *
+ * The introducer is `ESC P 0;1;0 q`: P2 = 1 leaves pixels with no bit set untouched,
+ * which matters for the last band of an image whose height is not a multiple of 6
+ * (its unused rows must not paint over what is below); P1 is irrelevant because the
+ * raster attributes `"1;1;W;H` set a 1:1 pixel aspect and the image size.
+ *
+ * @example
+ * ```ts
+ * const palette = new SixelPalette();
+ * palette.update(frame.palette, frame.colors);
+ * const offsets = Int32Array.from({ length: 200 }, (_, y) => y * 320);
+ * new SixelEncoder().encode(out, frame.pixels, 320, offsets, 0, 200, 1, palette);
+ * ```
+ */
+import { type ByteSink, writeUintAt } from "./byte_sink.ts";
+
+const DECL_SLOT = 24;
+
+/** The colour register declarations of one palette, precomputed as bytes. */
+export class SixelPalette {
+  /** `#n;2;r;g;b` for entry n at `[n * 24, n * 24 + lengths[n])`. */
+  readonly decl = new Uint8Array(256 * DECL_SLOT);
+  readonly lengths = new Uint8Array(256);
+  /** The palette the declarations were made from (RGB 0–255). */
+  readonly rgb = new Uint8Array(256 * 3);
+  count = 0;
+
+  /** Rebuilds the declarations if the first `count` entries differ; returns whether they did. */
+  update(palette: Uint8Array, count: number): boolean {
+    const n = count * 3;
+    let same = count === this.count;
+    for (let i = 0; same && i < n; i++) if (palette[i] !== this.rgb[i]) same = false;
+    if (same) return false;
+    this.rgb.set(palette.subarray(0, n));
+    this.count = count;
+    for (let c = 0; c < count; c++) {
+      const d = this.decl;
+      let p = c * DECL_SLOT;
+      d[p++] = 0x23; // "#"
+      p = writeUintAt(d, p, c);
+      d[p++] = 0x3b;
+      d[p++] = 0x32; // "2": RGB
+      for (let k = 0; k < 3; k++) {
+        d[p++] = 0x3b;
+        p = writeUintAt(d, p, Math.round((palette[c * 3 + k] * 100) / 255));
+      }
+      this.lengths[c] = p - c * DECL_SLOT;
+    }
+    return true;
+  }
+}
+
+export class SixelEncoder {
+  #width = 0;
+  /** Per colour × column: the 6-bit sixel mask of the current band (zero outside the band pass). */
+  #masks = new Uint8Array(0);
+  /** Per colour: the columns where it has a non-zero mask in this band, ascending. */
+  #columns = new Uint16Array(0);
+  #count = new Int32Array(256);
+  #bandStamp = new Uint32Array(256);
+  #declStamp = new Uint32Array(256);
+  #present = new Uint8Array(256);
+  #lineOffsets = new Int32Array(6);
+  #lineBits = new Uint8Array(6);
+  #band = 0;
+  #image = 0;
+
+  /**
+   * Appends a complete sixel DCS for output rows `[rowStart, rowStart + rowCount)`.
+   * Output row y shows the source line starting at `pixels[lineOffsets[y]]`, `width`
+   * pixels, each drawn `scaleX` (an integer ≥ 1) pixels wide.
+   */
+  encode(
+    out: ByteSink,
+    pixels: Uint8Array,
+    width: number,
+    lineOffsets: Int32Array,
+    rowStart: number,
+    rowCount: number,
+    scaleX: number,
+    palette: SixelPalette,
+  ): void {
+    if (width !== this.#width) {
+      this.#width = width;
+      this.#masks = new Uint8Array(256 * width);
+      this.#columns = new Uint16Array(256 * width);
+    }
+    const masks = this.#masks, columns = this.#columns, count = this.#count;
+    const bandStamp = this.#bandStamp, declStamp = this.#declStamp, present = this.#present;
+    const offs = this.#lineOffsets, lineBits = this.#lineBits;
+    const decl = palette.decl, declLengths = palette.lengths;
+    const image = ++this.#image;
+
+    out.writeAscii('\x1bP0;1;0q"1;1;');
+    out.writeUint(width * scaleX);
+    out.writeByte(0x3b);
+    out.writeUint(rowCount);
+
+    for (let band = 0; band < rowCount; band += 6) {
+      const stamp = ++this.#band;
+      // The band's distinct source lines, each with the sixel bits of the rows repeating it.
+      const rows = Math.min(6, rowCount - band);
+      let lines = 0;
+      for (let k = 0; k < rows; k++) {
+        const off = lineOffsets[rowStart + band + k];
+        if (lines > 0 && offs[lines - 1] === off) {
+          lineBits[lines - 1] |= 1 << k;
+        } else {
+          offs[lines] = off;
+          lineBits[lines++] = 1 << k;
+        }
+      }
+      // Column by column, so that each colour's column list comes out sorted.
+      let colors = 0;
+      for (let x = 0; x < width; x++) {
+        for (let j = 0; j < lines; j++) {
+          const c = pixels[offs[j] + x];
+          const at = c * width + x;
+          const m = masks[at];
+          if (m === 0) {
+            if (bandStamp[c] !== stamp) {
+              bandStamp[c] = stamp;
+              present[colors++] = c;
+              count[c] = 0;
+            }
+            columns[c * width + count[c]++] = x;
+          }
+          masks[at] = m | lineBits[j];
+        }
+      }
+      if (band > 0) out.writeByte(0x2d); // "-": next band
+      for (let i = 0; i < colors; i++) {
+        const c = present[i];
+        const n = count[c];
+        const buf = out.ensure(40 + n * 18);
+        let p = out.length;
+        if (i > 0) buf[p++] = 0x24; // "$": back to the band's start
+        if (declStamp[c] !== image) {
+          // First use in this image: define the register (which also selects it).
+          declStamp[c] = image;
+          const from = c * DECL_SLOT, len = declLengths[c];
+          for (let j = 0; j < len; j++) buf[p++] = decl[from + j];
+        } else {
+          buf[p++] = 0x23;
+          p = writeUintAt(buf, p, c);
+        }
+        const base = c * width;
+        let pos = 0;
+        let e = 0;
+        for (let q = 0; q < n;) {
+          const x = columns[base + q++];
+          const m = masks[base + x];
+          masks[base + x] = 0;
+          if (x > pos) p = writeRun(buf, p, 0x3f, (x - pos) * scaleX);
+          // Extend over following columns with the same mask.
+          e = x + 1;
+          while (q < n && columns[base + q] === e && masks[base + e] === m) {
+            masks[base + e] = 0;
+            e++;
+            q++;
+          }
+          p = writeRun(buf, p, m + 0x3f, (e - x) * scaleX);
+          pos = e;
+        }
+        out.length = p;
+      }
+    }
+    out.writeByte(0x1b);
+    out.writeByte(0x5c);
+  }
+}
+
+/** Writes `n` copies of the sixel `ch`, as `!n ch` when that is shorter. */
+function writeRun(buf: Uint8Array, p: number, ch: number, n: number): number {
+  if (n < 4) {
+    for (; n > 0; n--) buf[p++] = ch;
+    return p;
+  }
+  buf[p++] = 0x21; // "!"
+  p = writeUintAt(buf, p, n);
+  buf[p++] = ch;
+  return p;
+}
