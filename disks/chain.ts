@@ -1,0 +1,278 @@
+/**
+ * A disk as a chain of layers: a read-only base, read-only intermediate children and a
+ * writable top. Reads go through one merged map (sector range → layer), so a read costs
+ * one binary search whatever the depth; writes go only to the top.
+ */
+import { basename, dirname, relative, resolve } from "node:path";
+import { type BlockDevice, type ChsGeometry, SECTOR_SIZE } from "./block_device.ts";
+import { detectFormat } from "./detect.ts";
+import { DiskError } from "./errors.ts";
+import { createQcow2Image, openLayer } from "./formats/registry.ts";
+import { createVhdDifferencing } from "./formats/vhd/create.ts";
+import { describe, HostFile } from "./host_file.ts";
+import type { DiskLayer, ImageFormat } from "./layer.ts";
+import { MemoryOverlay } from "./memory_overlay.ts";
+import { type ChainExtent, MergedMap, UNMAPPED } from "./merged_map.ts";
+import { allowedRoots, fileIdentity, notRegularReason, resolveParent } from "./parent_resolver.ts";
+
+/** Default limit on the number of layers in a chain. */
+export const DEFAULT_MAX_DEPTH = 256;
+
+export interface OpenChainOptions {
+  /** Open the top read-only too (every parent is always read-only). */
+  readonly readOnly?: boolean;
+  /** Format of the top image; detected from its content by default. */
+  readonly format?: ImageFormat;
+  /** Directories (besides the image's own tree) where parents may live. */
+  readonly allowParentDirs?: readonly string[];
+  /** Most layers a chain may have, top included (default 256). */
+  readonly maxDepth?: number;
+  /** Geometry to report instead of the one derived from the images. */
+  readonly geometry?: ChsGeometry;
+}
+
+/** Opens the image at `path` and its whole parent chain; parents are opened read-only. */
+export function openChain(path: string, options: OpenChainOptions = {}): DiskChain {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const roots = allowedRoots(path, options.allowParentDirs ?? []);
+  const opened: DiskLayer[] = []; // top first while opening
+  try {
+    const top = checkRegular(path);
+    const seen = new Map<string, string>([[top.identity, path]]);
+    let layer = openFile(path, options.format, !!options.readOnly);
+    opened.push(layer);
+    while (layer.parentRef) {
+      if (opened.length >= maxDepth) {
+        throw new DiskError(path, `chain is deeper than the limit of ${maxDepth} layers (at ${layer.path})`);
+      }
+      const parent = resolveParent(layer.path, layer.parentRef, roots);
+      const earlier = seen.get(parent.identity);
+      if (earlier !== undefined) {
+        throw new DiskError(layer.path, `parent chain loops: ${parent.path} is the same file as ${earlier}`);
+      }
+      seen.set(parent.identity, parent.path);
+      layer = openFile(parent.realPath, layer.parentRef.format, true);
+      opened.push(layer);
+    }
+    // Identity and freshness are checked once the structure is known to be sound.
+    for (let i = 0; i + 1 < opened.length; i++) {
+      const problem = opened[i].parentRef?.verify?.(opened[i + 1]) ?? null;
+      if (problem) throw new DiskError(opened[i].path, problem);
+    }
+    return new DiskChain(opened.reverse(), options.geometry ?? null);
+  } catch (e) {
+    for (const l of opened) l.close();
+    throw e;
+  }
+}
+
+function checkRegular(path: string): { identity: string } {
+  let info: Deno.FileInfo;
+  let realPath: string;
+  try {
+    realPath = Deno.realPathSync(path);
+    info = Deno.statSync(realPath);
+  } catch (e) {
+    throw new DiskError(path, `cannot open: ${describe(e)}`);
+  }
+  const reason = notRegularReason(info);
+  if (reason) throw new DiskError(path, `refusing to open: ${reason}`);
+  return { identity: fileIdentity(info, realPath) };
+}
+
+function openFile(path: string, format: ImageFormat | undefined, readOnly: boolean): DiskLayer {
+  let detected = format;
+  if (!detected) {
+    const probe = HostFile.open(path, true);
+    try {
+      detected = detectFormat(probe);
+    } finally {
+      probe.close();
+    }
+  }
+  return openLayer(path, detected, { readOnly });
+}
+
+export class DiskChain implements BlockDevice {
+  readonly sectorSize = SECTOR_SIZE;
+  #layers: DiskLayer[];
+  #map: MergedMap;
+  #geometry: ChsGeometry | null;
+
+  /** Use {@link openChain}. `layers` is base first; only the last may be writable. */
+  constructor(layers: DiskLayer[], geometry: ChsGeometry | null = null) {
+    if (layers.length === 0) throw new Error("a disk chain needs at least one layer");
+    this.#layers = layers;
+    this.#geometry = geometry;
+    this.#map = MergedMap.build(layers, this.top.sectorCount);
+    this.#wireBackingReaders();
+  }
+
+  /** The layers, base first. */
+  get layers(): readonly DiskLayer[] {
+    return this.#layers;
+  }
+
+  /** The layer writes go to. */
+  get top(): DiskLayer {
+    return this.#layers[this.#layers.length - 1];
+  }
+
+  get sectorCount(): number {
+    return this.top.sectorCount;
+  }
+
+  get readOnly(): boolean {
+    return this.top.readOnly;
+  }
+
+  /** The base's geometry when it has the disk's size (children inherit it), else the top's. */
+  get geometry(): ChsGeometry {
+    if (this.#geometry) return this.#geometry;
+    const base = this.#layers[0];
+    return base.sectorCount === this.top.sectorCount ? base.geometry : this.top.geometry;
+  }
+
+  read(lba: number, count: number, into: Uint8Array): void {
+    this.#checkRange(lba, count, into);
+    this.#readBelow(this.#layers.length, lba, count, into);
+  }
+
+  write(lba: number, count: number, from: Uint8Array): void {
+    if (this.readOnly) throw new DiskError(this.top.path, "disk is open read-only");
+    this.#checkRange(lba, count, from);
+    try {
+      this.top.write(lba, count, from);
+    } catch (e) {
+      // Part of the write may have landed: ask the layers again rather than guess.
+      this.#map = MergedMap.build(this.#layers, this.sectorCount);
+      throw e;
+    }
+    this.#map.assign(lba, count, this.#layers.length - 1);
+  }
+
+  flush(): void {
+    this.top.flush();
+  }
+
+  close(): void {
+    for (const layer of this.#layers) layer.close();
+  }
+
+  /** The merged map as runs: which layer (base = 0) holds each sector range, or null. */
+  extents(): ChainExtent[] {
+    return this.#map.extents();
+  }
+
+  /**
+   * Creates a differencing child of the current top at `path` and makes it the writable
+   * top; the old top is flushed and reopened read-only. VHD children need a VHD top;
+   * qcow2 children take any top as backing file.
+   */
+  pushChild(path: string, format: ImageFormat): DiskLayer {
+    const old = this.top;
+    if (old instanceof MemoryOverlay) {
+      throw new DiskError(path, "cannot put a file child over an in-memory overlay");
+    }
+    if (format === "raw") throw new DiskError(path, "a raw image cannot be a differencing child");
+    if (format === "vhd" && old.format !== "vhd") {
+      throw new DiskError(
+        path,
+        `a VHD differencing child needs a VHD parent, not ${old.format} (${old.path})`,
+      );
+    }
+    old.flush();
+    if (format === "vhd") createVhdDifferencing(path, old.path);
+    else {
+      const backingFile = relative(dirname(resolve(path)), resolve(old.path)) || basename(old.path);
+      createQcow2Image(path, { size: old.sectorCount * SECTOR_SIZE, backingFile, backingFormat: old.format });
+    }
+    const index = this.#layers.length - 1;
+    if (!old.readOnly) {
+      old.close();
+      this.#layers[index] = openLayer(old.path, old.format, { readOnly: true });
+    }
+    const child = openLayer(path, format, { readOnly: false });
+    const problem = child.parentRef?.verify?.(this.#layers[index]) ?? null;
+    if (problem) {
+      child.close();
+      throw new DiskError(path, problem);
+    }
+    this.#layers.push(child);
+    this.#wireBackingReaders();
+    return child;
+  }
+
+  /** Puts an empty in-memory layer on top: from now on writes stay in RAM. */
+  pushOverlay(): MemoryOverlay {
+    const overlay = new MemoryOverlay(this.sectorCount, this.geometry);
+    this.#layers.push(overlay);
+    this.#wireBackingReaders();
+    return overlay;
+  }
+
+  /** Each layer reads the merged view of the layers below it (for partial-cluster copy-on-write). */
+  #wireBackingReaders(): void {
+    this.#layers.forEach((layer, index) => {
+      layer.backingReader = index === 0
+        ? null
+        : (lba, count, into) => this.#readBelow(index, lba, count, into);
+    });
+  }
+
+  /** Reads the merged view of layers [0, below) through the map. */
+  #readBelow(below: number, lba: number, count: number, into: Uint8Array): void {
+    let extent = this.#map.find(lba);
+    let done = 0;
+    while (done < count) {
+      const at = lba + done;
+      const n = Math.min(this.#map.endOf(extent), lba + count) - at;
+      const layer = this.#map.layerOf(extent);
+      const target = into.subarray(done * SECTOR_SIZE, (done + n) * SECTOR_SIZE);
+      if (layer === UNMAPPED) target.fill(0);
+      else if (layer < below) this.#layers[layer].readOwn(at, n, target);
+      else this.#readWalking(below - 1, at, n, target);
+      done += n;
+      extent++;
+    }
+  }
+
+  /**
+   * Reads sectors that the map assigns to a layer at or above `from`+1, by asking the
+   * layers from `from` downwards (only backing readers of lower layers need this).
+   */
+  #readWalking(from: number, lba: number, count: number, into: Uint8Array): void {
+    if (from < 0) {
+      into.subarray(0, count * SECTOR_SIZE).fill(0);
+      return;
+    }
+    const layer = this.#layers[from];
+    let done = 0;
+    while (done < count) {
+      const run = layer.allocationRun(lba + done, count - done);
+      const n = Math.min(Math.abs(run), count - done);
+      const target = into.subarray(done * SECTOR_SIZE, (done + n) * SECTOR_SIZE);
+      if (run > 0) layer.readOwn(lba + done, n, target);
+      else this.#readWalking(from - 1, lba + done, n, target);
+      done += n;
+    }
+  }
+
+  #checkRange(lba: number, count: number, buffer: Uint8Array): void {
+    if (
+      !Number.isInteger(lba) || !Number.isInteger(count) || lba < 0 || count < 0 ||
+      lba + count > this.sectorCount
+    ) {
+      throw new DiskError(
+        this.top.path,
+        `sector range ${lba}+${count} is outside the disk (${this.sectorCount} sectors)`,
+      );
+    }
+    if (buffer.length < count * SECTOR_SIZE) {
+      throw new DiskError(
+        this.top.path,
+        `buffer of ${buffer.length} bytes is too small for ${count} sectors`,
+      );
+    }
+  }
+}
