@@ -32,7 +32,10 @@ export interface CreateQcow2Options {
   readonly size: number;
   /** Backing file name exactly as it should be stored (relative names resolve against the image's directory). */
   readonly backingFile?: string;
-  readonly backingFormat?: ImageFormat;
+  /** The parent's format; QEMU's name "vpc" is accepted for "vhd". */
+  readonly backingFormat?: ImageFormat | "vpc";
+  /** refcount_order (v3 only; refcount width = 2^order bits); default 4 (16-bit). */
+  readonly refcountOrder?: number;
   /** Default 3. */
   readonly version?: 2 | 3;
   /** Default 16 (64 KiB clusters); 9..21. */
@@ -41,9 +44,14 @@ export interface CreateQcow2Options {
   readonly overwrite?: boolean;
 }
 
-const REFCOUNT_ORDER = 4;
+const DEFAULT_REFCOUNT_ORDER = 4;
 /** Backing format names as QEMU spells them. */
-const QEMU_FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = { raw: "raw", qcow2: "qcow2", vhd: "vpc" };
+const QEMU_FORMAT_NAMES: Readonly<Record<string, string>> = {
+  raw: "raw",
+  qcow2: "qcow2",
+  vhd: "vpc",
+  vpc: "vpc",
+};
 /** Names for the features this version of the format defines (shown by tools that meet an unknown bit). */
 const FEATURE_NAMES: readonly FeatureName[] = [
   { kind: "incompatible", bit: 0, name: "dirty bit" },
@@ -68,6 +76,11 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
     fail(`cluster_bits ${clusterBits} out of range ${MIN_CLUSTER_BITS}..${MAX_CLUSTER_BITS}`);
   }
   if (!Number.isSafeInteger(options.size) || options.size < 0) fail(`invalid size ${options.size}`);
+  const refcountOrder = options.refcountOrder ?? DEFAULT_REFCOUNT_ORDER;
+  if (!Number.isInteger(refcountOrder) || refcountOrder < 0 || refcountOrder > 6) {
+    fail(`refcount order ${refcountOrder} out of range 0..6`);
+  }
+  if (version === 2 && refcountOrder !== 4) fail("version 2 images always have 16-bit refcounts");
   if (!options.overwrite && exists(path)) fail("file already exists");
   const cs = 2 ** clusterBits;
   const size = Math.ceil(options.size / 512) * 512;
@@ -81,6 +94,7 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
   const extensions: HeaderExtension[] = [];
   if (options.backingFormat && nameBytes.length > 0) {
     const formatName = QEMU_FORMAT_NAMES[options.backingFormat];
+    if (!formatName) fail(`unknown backing format "${options.backingFormat}"`);
     extensions.push({ type: EXT_BACKING_FORMAT, data: new TextEncoder().encode(formatName) });
   }
   const withNames = version === 3 ? [...extensions, encodeFeatureNames(FEATURE_NAMES)] : extensions;
@@ -93,7 +107,7 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
   // Layout: header | refcount table | refcount blocks | L1 table — every cluster counted.
   const l1Size = Math.max(1, l1EntriesFor(size, clusterBits));
   const l1Clusters = Math.ceil((l1Size * 8) / cs);
-  const perBlock = (cs * 8) >>> REFCOUNT_ORDER;
+  const perBlock = (cs * 8) >>> refcountOrder;
   let tableClusters = 1;
   let blocks = 1;
   for (;;) {
@@ -125,7 +139,7 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
     incompatibleFeatures: 0n,
     compatibleFeatures: 0n,
     autoclearFeatures: 0n,
-    refcountOrder: REFCOUNT_ORDER,
+    refcountOrder,
     headerLength,
     compressionType: 0,
   };
@@ -140,7 +154,7 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
   for (let k = 0; k < blocks; k++) {
     const block = newRefcountBlock(cs);
     for (let i = 0; i < perBlock && k * perBlock + i < totalClusters; i++) {
-      setRefcountEntry(block, i, REFCOUNT_ORDER, 1);
+      setRefcountEntry(block, i, refcountOrder, 1);
     }
     blockBytes.set(block.bytes, k * cs);
   }
