@@ -26,6 +26,8 @@ export interface TextFrame {
     readonly startLine: number;
     readonly endLine: number;
     readonly cellHeight: number;
+    /** Cursor blink phase (the VGA blinks it every 8 frames); absent means always on. */
+    readonly blinkOn?: boolean;
   };
   /** Attribute bit 7 means blink (true) or bright background (false). */
   readonly blinkEnabled: boolean;
