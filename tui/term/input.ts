@@ -81,6 +81,7 @@ export class TerminalInput {
         }
         this.paste.end();
         for (const note of this.paste.takeNotes()) this.options.onNote?.(note);
+        if (this.pasteTimer === undefined) this.paste.pump(this.scheduler.now());
         this.schedulePaste();
       },
       cursorReport: (row, col) => this.options.onCursorReport?.(row, col),
