@@ -221,11 +221,8 @@ export function probeTerminal(io: ProbeIO): Promise<ProbeResult> {
     };
 
     const onChunk = (chunk: Uint8Array): void => {
+      if (done) return;
       for (let i = 0; i < chunk.length; i++) {
-        if (done) {
-          leftover.push(chunk[i]);
-          continue;
-        }
         const escapesBefore = collector.escapeKeys;
         parser.parse(chunk, i, i + 1);
         if (collector.escapeKeys !== escapesBefore) {
@@ -238,7 +235,11 @@ export function probeTerminal(io: ProbeIO): Promise<ProbeResult> {
         if (!collector.sawReply) leftover.push(...unit);
         unit.length = 0;
         collector.sawReply = false;
-        if (collector.da1Replies.length >= expectedDa1) finish(true);
+        if (collector.da1Replies.length >= expectedDa1) {
+          for (let rest = i + 1; rest < chunk.length; rest++) leftover.push(chunk[rest]); // typed after
+          finish(true);
+          return;
+        }
       }
     };
 
