@@ -63,7 +63,7 @@ export function unicodeToCp437(codePoint: number): number | undefined {
 
 const REVERSE: Map<number, number> = (() => {
   const map = new Map<number, number>();
-  // Later codes first so that U+0020 resolves to 20h rather than 00h.
-  for (let i = 255; i >= 0; i--) map.set(CP437_TO_UNICODE[i], i);
+  // Ascending, so that 20h replaces 00h as the code of U+0020.
+  for (let i = 0; i < 256; i++) map.set(CP437_TO_UNICODE[i], i);
   return map;
 })();
