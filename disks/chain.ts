@@ -93,6 +93,7 @@ function openFile(path: string, format: ImageFormat | undefined, readOnly: boole
   return openLayer(path, detected, { readOnly });
 }
 
+/** The merged view of a layer chain, served as one {@link BlockDevice}. */
 export class DiskChain implements BlockDevice {
   readonly sectorSize = SECTOR_SIZE;
   #layers: DiskLayer[];

@@ -14,6 +14,7 @@ export type FileOp =
 /** Called after each mutating operation completes (tests use it to check ordering). */
 export type FileOpObserver = (op: FileOp) => void;
 
+/** One open host file with positional reads/writes and an optional observer. */
 export class HostFile {
   readonly path: string;
   readonly readOnly: boolean;

@@ -17,6 +17,7 @@ interface Chunk {
   readonly present: Uint8Array;
 }
 
+/** A volatile RAM layer for the top of a chain (format reported as "raw", path "(memory overlay)"). */
 export class MemoryOverlay implements DiskLayer {
   readonly format = "raw" as const;
   readonly sectorSize = SECTOR_SIZE;

@@ -19,6 +19,7 @@ export interface ChainExtent {
   readonly layer: number | null;
 }
 
+/** Sector range → layer index, as sorted extents; see the module comment. */
 export class MergedMap {
   readonly sectorCount: number;
   #starts: Float64Array;

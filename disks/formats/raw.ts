@@ -21,6 +21,7 @@ export function openRaw(path: string, options: OpenRawOptions): RawImage {
   return new RawImage(HostFile.open(path, options.readOnly, options.observer ?? null), options.geometry);
 }
 
+/** A raw image file as a layer: every sector present, no parent. */
 export class RawImage implements DiskLayer {
   readonly format = "raw" as const;
   readonly sectorSize = SECTOR_SIZE;

@@ -44,6 +44,7 @@ export function openVhd(path: string, options: OpenVhdOptions): VhdImage {
   }
 }
 
+/** A fixed, dynamic or differencing VHD file as a layer. */
 export class VhdImage implements DiskLayer {
   readonly format = "vhd" as const;
   readonly sectorSize = SECTOR_SIZE;
