@@ -254,3 +254,27 @@ Deno.test("switching mode reallocates and reports the whole new frame changed", 
   assert.equal(changed(f.changedLines).length, 200);
   assert.equal(graphics(rig), f); // the same buffers are reused
 });
+
+Deno.test("mode 7 text frame reads B0000h and resolves attributes to grey levels", () => {
+  const rig = makeVga(0x07);
+  rig.mem.write16(0xB0000 + 2 * 81, 0x0F41);
+  const f = text(rig);
+  assert.deepEqual([f.cols, f.rows, f.mode], [80, 25, 7]);
+  assert.equal(f.cells[81], 0x0F41);
+  const c = (i: number) => Array.from(f.palette.subarray(i * 3, i * 3 + 3));
+  assert.deepEqual([c(0), c(7), c(15)], [[0, 0, 0], [170, 170, 170], [255, 255, 255]]);
+});
+
+Deno.test("line compare splits the screen: lines below it show memory from address 0", () => {
+  const rig = makeVga(0x13);
+  rig.mem.write8(0xA0000, 0x0C); // first pixel of memory
+  outIndexed(rig.io, 0x3D4, 0x0C, 0x0F);
+  outIndexed(rig.io, 0x3D4, 0x0D, 0xA0); // start address 4000 = 50 rows of 80 clocks: line 50 at the top
+  outIndexed(rig.io, 0x3D4, 0x18, 199); // split after scan line 199 = output line 99
+  outIndexed(rig.io, 0x3D4, 0x07, 0x0F); // line compare bit 8 clear
+  outIndexed(rig.io, 0x3D4, 0x09, 0x01); // bit 9 clear, 2 scan lines per row
+  rig.mem.write8(0xA0000 + 50 * 320 + 1, 0x0A);
+  const f = graphics(rig);
+  assert.equal(f.pixels[1], 0x0A);
+  assert.equal(f.pixels[100 * 320], 0x0C);
+});
