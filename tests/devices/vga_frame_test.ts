@@ -278,3 +278,16 @@ Deno.test("line compare splits the screen: lines below it show memory from addre
   assert.equal(f.pixels[1], 0x0A);
   assert.equal(f.pixels[100 * 320], 0x0C);
 });
+
+Deno.test("horizontal panning (AR13) shifts a planar picture left by whole pixels", () => {
+  const rig = makeVga(0x12);
+  planarPixel(rig, 80, 10, 0, 9);
+  planarPixel(rig, 80, 0, 1, 9);
+  rig.io.in8(0x3DA);
+  rig.io.out8(0x3C0, 0x33); // AR13 with palette address source
+  rig.io.out8(0x3C0, 3);
+  const f = graphics(rig);
+  assert.equal(f.pixels[7], 0x39); // x = 10 appears at 7; attribute 9 → DAC 39h
+  assert.equal(f.pixels[640 + 0], 0); // x = 0..2 scrolled off
+  assert.equal(changed(f.changedLines).length, 480);
+});
