@@ -65,7 +65,7 @@ export class SixelPalette {
 
 export class SixelEncoder {
   #width = 0;
-  /** Per colour × column: the 6-bit sixel mask of the current band (zero outside the band pass). */
+  /** Per column × colour (`x * 256 + c`): the 6-bit sixel mask of the current band (zero between bands). */
   #masks = new Uint8Array(0);
   /** Per colour: the columns where it has a non-zero mask in this band, ascending. */
   #columns = new Uint16Array(0);
@@ -95,7 +95,7 @@ export class SixelEncoder {
   ): void {
     if (width !== this.#width) {
       this.#width = width;
-      this.#masks = new Uint8Array(256 * width);
+      this.#masks = new Uint8Array(width * 256);
       this.#columns = new Uint16Array(256 * width);
     }
     const masks = this.#masks, columns = this.#columns, count = this.#count;
@@ -103,6 +103,9 @@ export class SixelEncoder {
     const offs = this.#lineOffsets, lineBits = this.#lineBits;
     const decl = palette.decl, declLengths = palette.lengths;
     const image = ++this.#image;
+    const words = (pixels.byteOffset & 3) === 0
+      ? new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length >> 2)
+      : null;
 
     out.writeAscii('\x1bP0;1;0q"1;1;');
     out.writeUint(width * scaleX);
@@ -116,7 +119,8 @@ export class SixelEncoder {
       let lines = 0;
       for (let k = 0; k < rows; k++) {
         const off = lineOffsets[rowStart + band + k];
-        if (lines > 0 && offs[lines - 1] === off) {
+        // Rows repeating the previous row's line (vertical scaling) or its content (flat areas) share its pass.
+        if (lines > 0 && (offs[lines - 1] === off || sameLine(pixels, words, offs[lines - 1], off, width))) {
           lineBits[lines - 1] |= 1 << k;
         } else {
           offs[lines] = off;
@@ -124,11 +128,12 @@ export class SixelEncoder {
         }
       }
       // Column by column, so that each colour's column list comes out sorted.
-      let colors = 0;
+      let colors = 0, marks = 0;
       for (let x = 0; x < width; x++) {
+        const column = x << 8;
         for (let j = 0; j < lines; j++) {
           const c = pixels[offs[j] + x];
-          const at = c * width + x;
+          const at = column + c;
           const m = masks[at];
           if (m === 0) {
             if (bandStamp[c] !== stamp) {
@@ -137,16 +142,18 @@ export class SixelEncoder {
               count[c] = 0;
             }
             columns[c * width + count[c]++] = x;
+            marks++;
           }
           masks[at] = m | lineBits[j];
         }
       }
-      if (band > 0) out.writeByte(0x2d); // "-": next band
+      // Worst case per colour: "$", a declaration, then per marked column a gap run and a sixel run.
+      const buf = out.ensure(1 + colors * (2 + DECL_SLOT) + marks * 2 * MAX_RUN_BYTES);
+      let p = out.length;
+      if (band > 0) buf[p++] = 0x2d; // "-": next band
       for (let i = 0; i < colors; i++) {
         const c = present[i];
         const n = count[c];
-        const buf = out.ensure(40 + n * 18);
-        let p = out.length;
         if (i > 0) buf[p++] = 0x24; // "$": back to the band's start
         if (declStamp[c] !== image) {
           // First use in this image: define the register (which also selects it).
@@ -154,34 +161,72 @@ export class SixelEncoder {
           const from = c * DECL_SLOT, len = declLengths[c];
           for (let j = 0; j < len; j++) buf[p++] = decl[from + j];
         } else {
-          buf[p++] = 0x23;
-          p = writeUintAt(buf, p, c);
+          const from = c * 4, len = SELECT_LENGTH[c];
+          for (let j = 0; j < len; j++) buf[p++] = SELECT[from + j];
         }
         const base = c * width;
         let pos = 0;
-        let e = 0;
         for (let q = 0; q < n;) {
           const x = columns[base + q++];
-          const m = masks[base + x];
-          masks[base + x] = 0;
-          if (x > pos) p = writeRun(buf, p, 0x3f, (x - pos) * scaleX);
+          const m = masks[(x << 8) + c];
+          masks[(x << 8) + c] = 0;
+          if (x > pos) {
+            const gap = (x - pos) * scaleX;
+            if (gap === 1) buf[p++] = 0x3f;
+            else p = writeRun(buf, p, 0x3f, gap);
+          }
           // Extend over following columns with the same mask.
-          e = x + 1;
-          while (q < n && columns[base + q] === e && masks[base + e] === m) {
-            masks[base + e] = 0;
+          let e = x + 1;
+          while (q < n && columns[base + q] === e && masks[(e << 8) + c] === m) {
+            masks[(e << 8) + c] = 0;
             e++;
             q++;
           }
-          p = writeRun(buf, p, m + 0x3f, (e - x) * scaleX);
+          const len = (e - x) * scaleX;
+          if (len === 1) buf[p++] = m + 0x3f;
+          else p = writeRun(buf, p, m + 0x3f, len);
           pos = e;
         }
-        out.length = p;
       }
+      out.length = p;
     }
     out.writeByte(0x1b);
     out.writeByte(0x5c);
   }
 }
+
+/** True if the `width` pixels at offsets `a` and `b` are equal (cheap next to a mask pass over the line). */
+function sameLine(
+  pixels: Uint8Array,
+  words: Uint32Array | null,
+  a: number,
+  b: number,
+  width: number,
+): boolean {
+  if (words !== null && ((a | b | width) & 3) === 0) {
+    for (let i = a >> 2, j = b >> 2, end = (a + width) >> 2; i < end; i++, j++) {
+      if (words[i] !== words[j]) return false;
+    }
+    return true;
+  }
+  for (let i = 0; i < width; i++) if (pixels[a + i] !== pixels[b + i]) return false;
+  return true;
+}
+
+/** Longest run written by {@link writeRun}: "!" + up to 10 digits + the sixel. */
+const MAX_RUN_BYTES = 12;
+
+/** `#c` for every register, 4 bytes apart (decimal formatting is a hot spot otherwise). */
+const SELECT = new Uint8Array(256 * 4);
+const SELECT_LENGTH = new Uint8Array(256);
+/** Decimal digits of 0–9999, 4 bytes apart, for run counts. */
+const DIGITS = new Uint8Array(10000 * 4);
+const DIGITS_LENGTH = new Uint8Array(10000);
+for (let c = 0; c < 256; c++) {
+  SELECT[c * 4] = 0x23;
+  SELECT_LENGTH[c] = writeUintAt(SELECT, c * 4 + 1, c) - c * 4;
+}
+for (let n = 0; n < 10000; n++) DIGITS_LENGTH[n] = writeUintAt(DIGITS, n * 4, n) - n * 4;
 
 /** Writes `n` copies of the sixel `ch`, as `!n ch` when that is shorter. */
 function writeRun(buf: Uint8Array, p: number, ch: number, n: number): number {
@@ -190,7 +235,12 @@ function writeRun(buf: Uint8Array, p: number, ch: number, n: number): number {
     return p;
   }
   buf[p++] = 0x21; // "!"
-  p = writeUintAt(buf, p, n);
+  if (n < 10000) {
+    const from = n * 4, len = DIGITS_LENGTH[n];
+    for (let j = 0; j < len; j++) buf[p++] = DIGITS[from + j];
+  } else {
+    p = writeUintAt(buf, p, n);
+  }
   buf[p++] = ch;
   return p;
 }
