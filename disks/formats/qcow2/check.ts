@@ -14,7 +14,7 @@ import { DiskError } from "../../errors.ts";
 import { HostFile } from "../../host_file.ts";
 import { EXT_BITMAPS, type HeaderExtension, parseExtensions } from "./extensions.ts";
 import { assertSupported } from "./features.ts";
-import { FIELD, INCOMPAT_DIRTY, parseHeader, type Qcow2Header } from "./header.ts";
+import { AUTOCLEAR_BITMAPS, FIELD, INCOMPAT_DIRTY, parseHeader, type Qcow2Header } from "./header.ts";
 import {
   compressedExtent,
   EntryTable,
@@ -277,10 +277,13 @@ class Checker {
     }
   }
 
-  /** References the bitmap directory, bitmap tables and bitmap data clusters. */
+  /**
+   * References the bitmap directory, bitmap tables and bitmap data clusters. Like QEMU,
+   * only while the bitmaps autoclear bit vouches for them; otherwise their clusters are leaks.
+   */
   #scanBitmaps(): void {
     const ext = this.#extensions.find((e) => e.type === EXT_BITMAPS);
-    if (!ext) return;
+    if (!ext || (this.#header.autoclearFeatures & AUTOCLEAR_BITMAPS) === 0n) return;
     if (ext.data.length < 24) {
       this.#errors.add("bitmaps extension is too short");
       this.#incomplete = true;
