@@ -205,7 +205,7 @@ interface Run {
 }
 
 /** Renders a sequence through a renderer (with its diffing), `rounds` times after a warm-up. */
-function runRenderer(make: () => FrameRenderer, frames: (GraphicsFrame | TextFrame)[], rounds = 3): Run {
+function runRenderer(make: () => FrameRenderer, frames: (GraphicsFrame | TextFrame)[], rounds = 5): Run {
   const out = new ByteSink(1 << 20);
   const once = () => {
     const r = make();
@@ -227,7 +227,7 @@ function runRenderer(make: () => FrameRenderer, frames: (GraphicsFrame | TextFra
 }
 
 /** Full-frame sixel encodes at 1× with our encoder and with the `sixel` package, same frames. */
-function runSixelFull(frames: GraphicsFrame[], rounds = 3): { ours: Run; npm: Run } {
+function runSixelFull(frames: GraphicsFrame[], rounds = 7): { ours: Run; npm: Run } {
   const { width, height } = frames[0];
   const palette = new SixelPalette();
   const encoder = new SixelEncoder();
