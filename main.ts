@@ -1,13 +1,19 @@
 /**
  * tty86 command line: a thin layer that parses arguments and hands off to
- * core/, tui/ and disks/. Each subcommand lives in its own module under cli/.
+ * core/, tui/ and disks/. Each subcommand lives in its own module under cli/
+ * and registers itself here; `run` is the default command, so `tty86` alone
+ * boots the demo disk and `tty86 dos.img` boots an image.
  */
 import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "./core/version.ts";
+import { registerRun } from "./cli/run.ts";
 
 const program = new Command()
   .name("tty86")
   .description("A PC emulator that lives in the terminal.")
-  .version(VERSION);
+  .version(VERSION)
+  .showHelpAfterError("(add --help for usage)");
+
+registerRun(program);
 
 await program.parseAsync(Deno.args, { from: "user" });

@@ -1,0 +1,31 @@
+/**
+ * Builds the {@link Machine} a `tty86 run` uses from the opened disks and the command-line choices.
+ *
+ * @example
+ * ```ts
+ * const machine = buildMachine(disks, { cpu: "80186", boot: "a" });
+ * ```
+ */
+import type { CpuModel } from "../../core/cpu/registers.ts";
+import { Machine } from "../../core/machine/machine.ts";
+import type { BootDisks } from "./boot_disks.ts";
+
+/** Machine choices from the command line. */
+export interface MachineChoices {
+  cpu: CpuModel;
+  /** First boot drive; the other one is tried next. Default: A: if there is a floppy, else C:. */
+  boot?: "a" | "c";
+}
+
+/** A powered-on machine with the disks attached. */
+export function buildMachine(disks: BootDisks, choices: MachineChoices): Machine {
+  const first = choices.boot ?? (disks.floppies.length > 0 || disks.hardDisks.length === 0 ? "a" : "c");
+  const machine = new Machine({
+    cpuModel: choices.cpu,
+    floppies: disks.floppies,
+    hardDisks: disks.hardDisks,
+    bootOrder: first === "a" ? ["a", "c"] : ["c", "a"],
+  });
+  machine.powerOn();
+  return machine;
+}
