@@ -75,15 +75,52 @@ export class Headless {
     return lines.join("\n");
   }
 
-  /** Runs until `pattern` appears on screen or `timeoutSeconds` of emulated time pass; true if it appeared. */
-  waitFor(pattern: string | RegExp, timeoutSeconds: number, stepSeconds = 0.05): boolean {
+  /**
+   * Runs until the screen matches (contains a string, matches a RegExp, or satisfies a predicate)
+   * or `timeoutSeconds` of emulated time pass; true if it matched.
+   */
+  waitFor(
+    pattern: string | RegExp | ((screen: string) => boolean),
+    timeoutSeconds: number,
+    stepSeconds = 0.05,
+  ): boolean {
     const deadline = this.machine.emulatedSeconds() + timeoutSeconds;
     for (;;) {
       const s = this.screen();
-      if (typeof pattern === "string" ? s.includes(pattern) : pattern.test(s)) return true;
+      if (screenMatches(s, pattern)) return true;
       if (this.machine.emulatedSeconds() >= deadline) return false;
       this.run(stepSeconds);
     }
+  }
+
+  /** Waits for a DOS prompt such as `A:\>` on the last non-empty line. */
+  waitForPrompt(drive: string, timeoutSeconds: number): boolean {
+    return this.waitFor((s) => lastLine(s) === `${drive}:\\>`, timeoutSeconds);
+  }
+
+  /** Types `cls` at the DOS prompt and waits for a screen holding only the prompt. */
+  clearScreen(timeoutSeconds = 10, drive = "A"): void {
+    this.type("cls\r");
+    const prompt = `${drive}:\\>`;
+    const ok = this.waitFor((s) => s.trim() === prompt, timeoutSeconds);
+    if (!ok) throw new Error(`cls did not clear the screen:\n${this.screen()}`);
+  }
+
+  /**
+   * Clears the screen, types a command at the DOS prompt and waits until `done` shows and the
+   * prompt is back; returns the screen, or throws after `timeoutSeconds` of emulated time.
+   * Clearing first guarantees that `done` and the prompt come from this command's output.
+   */
+  command(cmd: string, done: string | RegExp, timeoutSeconds = 20, drive = "A"): string {
+    this.clearScreen(timeoutSeconds, drive);
+    this.type(cmd + "\r");
+    const prompt = `${drive}:\\>`;
+    const ok = this.waitFor(
+      (s) => screenMatches(s, done) && lastLine(s) === prompt && s.trim() !== prompt,
+      timeoutSeconds,
+    );
+    if (!ok) throw new Error(`"${cmd}" did not finish; screen:\n${this.screen()}`);
+    return this.screen();
   }
 
   /** Types `text` on the US keyboard, giving the guest `keyGapSeconds` between key events. */
@@ -101,4 +138,16 @@ export class Headless {
     this.machine.keyboard.keyEvent(code, false);
     this.run(holdSeconds);
   }
+}
+
+function screenMatches(s: string, pattern: string | RegExp | ((screen: string) => boolean)): boolean {
+  if (typeof pattern === "string") return s.includes(pattern);
+  if (pattern instanceof RegExp) return pattern.test(s);
+  return pattern(s);
+}
+
+/** The last non-empty line of a screen string. */
+export function lastLine(screen: string): string {
+  const lines = screen.split("\n").filter((l) => l.trim() !== "");
+  return lines.length === 0 ? "" : lines[lines.length - 1];
 }
