@@ -260,10 +260,27 @@ export class Cpu implements Stateful, InterruptPin {
     this.trapAfter = this.flags & FLAG_TF;
     this.inhibit = 0;
     this.opStart = this.ip;
-    this.segOverride = -1;
-    this.rep = 0;
-    this.lastPrefix = -1;
-    let op = fetch8(this);
+    const op = fetch8(this);
+    if (PREFIX[op] === 0) {
+      this.instructions++;
+      this.cycles += BASE_CYCLES[op];
+      this.ops[op](this, op);
+    } else {
+      const real = this.readPrefixes(op);
+      if (real < 0) return;
+      this.instructions++;
+      this.cycles += BASE_CYCLES[real];
+      this.ops[real](this, real);
+      // Prefix state is reset here rather than before every instruction (most have none).
+      this.segOverride = -1;
+      this.rep = 0;
+      this.lastPrefix = -1;
+    }
+    if (this.trapAfter !== 0 && (this.inhibit & INHIBIT_ALL) !== INHIBIT_ALL) this.interrupt(1);
+  }
+
+  /** Consumes prefix bytes starting with `op`; returns the opcode, or -1 after a BIOS trap. */
+  private readPrefixes(op: number): number {
     while (PREFIX[op] !== 0) {
       switch (op) {
         case 0x26:
@@ -286,8 +303,11 @@ export class Cpu implements Stateful, InterruptPin {
           break;
         case 0xF1:
           if (this.biosTrap !== null && ((this.sregs[CS] << 4) + this.ip - 1 & this.addrMask) >= 0xF0000) {
+            this.segOverride = -1;
+            this.rep = 0;
+            this.lastPrefix = -1;
             this.biosTrapCall();
-            return;
+            return -1;
           }
           break;
       }
@@ -295,10 +315,7 @@ export class Cpu implements Stateful, InterruptPin {
       this.cycles += 2;
       op = fetch8(this);
     }
-    this.instructions++;
-    this.cycles += BASE_CYCLES[op];
-    this.ops[op](this, op);
-    if (this.trapAfter !== 0 && (this.inhibit & INHIBIT_ALL) !== INHIBIT_ALL) this.interrupt(1);
+    return op;
   }
 
   private biosTrapCall(): void {
