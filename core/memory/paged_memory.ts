@@ -88,6 +88,21 @@ export class PagedMemory {
     }
   }
 
+  /** The device serving `page`, or null. */
+  mmioHandlerOf(page: number): MmioHandler | null {
+    return this.mmio[page];
+  }
+
+  /**
+   * Sets one page's flags and handler together. A lazy restore parks a not-yet-loaded
+   * page behind its own handler ({@link PAGE_MMIO}) and later puts the original back,
+   * so the CPU's direct-read fast path needs no extra check.
+   */
+  setPageRouting(page: number, flags: number, handler: MmioHandler | null): void {
+    this.pageFlags[page] = flags;
+    this.mmio[page] = handler;
+  }
+
   /** Arms the barrier on every page (start of a live snapshot). */
   guardAll(barrier: PageWriteBarrier): void {
     this.barrier = barrier;

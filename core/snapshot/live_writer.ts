@@ -1,0 +1,403 @@
+/**
+ * Live snapshots: the guest stops only while the CPU and device state is copied and
+ * the write barrier is armed on every memory; then the pages are saved in the
+ * background by {@link LiveSnapshotWriter.pump}, which the emulation loop calls
+ * between slices with a time budget (about 1 ms). A guest write to a page not yet
+ * saved first copies the page's old contents aside (copy-before-write, no
+ * allocation), so the snapshot is exactly the machine at the instant it was taken.
+ */
+import { PAGE_SHIFT, PAGE_SIZE, type PagedMemory, type PageWriteBarrier } from "../memory/paged_memory.ts";
+import type { Stateful, StateValue } from "../state.ts";
+import { ByteWriter } from "./byte_writer.ts";
+import { compressBlock, compressPage } from "./compress.ts";
+import {
+  COMPLETE_MARKER,
+  type DiskRecord,
+  FORMAT_VERSION,
+  type MachineIdentity,
+  PAGE_RAW,
+  PAGE_REF,
+  PAGE_ZERO,
+  PAGE_ZSTD,
+  SNAPSHOT_MAGIC,
+  type SnapshotMeta,
+  TAG_MEMORY,
+  TAG_STATE,
+  TAG_TRAILER,
+} from "./format.ts";
+import { hashPage, isZeroPage, newPageHashTable, type PageHashTable, samePageHash } from "./page_hash.ts";
+import type { SnapshotSink } from "./sink.ts";
+import { encodeState } from "./state_codec.ts";
+
+/** A named guest memory a snapshot covers (RAM, VRAM). */
+export interface SnapshotMemory {
+  readonly name: string;
+  readonly memory: PagedMemory;
+}
+
+/** What a snapshot is taken of: memories page by page, everything else through `state`. */
+export interface SnapshotTarget {
+  readonly memories: readonly SnapshotMemory[];
+  readonly state: Stateful;
+  readonly config: MachineIdentity;
+}
+
+/** The snapshot a new one is a diff against: its id, diff depth and per-memory page hashes. */
+export interface DiffBase {
+  readonly id: string;
+  readonly diffDepth: number;
+  readonly hashes: ReadonlyMap<string, PageHashTable>;
+}
+
+/** Options of one snapshot, resolved at the instant it is taken. */
+export interface TakeOptions {
+  readonly id: string;
+  readonly sink: SnapshotSink;
+  /** Tree parent (defaults to the diff base's id, or null). */
+  readonly parentId?: string | null;
+  readonly label?: string;
+  /** Pages equal to the base's are stored as references to it; null or absent: a full snapshot. */
+  readonly base?: DiffBase | null;
+  readonly disks?: readonly DiskRecord[];
+  readonly createdAt?: Date;
+}
+
+/**
+ * A queued request is resolved when its turn comes, so a factory can freeze disks and
+ * pick the diff base at the true snapshot instant.
+ */
+export type TakeRequest = TakeOptions | (() => TakeOptions);
+
+/** A finished snapshot. */
+export interface SnapshotResult {
+  readonly meta: SnapshotMeta;
+  /** Size of the snapshot file. */
+  readonly fileBytes: number;
+  /** Guest memory covered (sum of memory sizes). */
+  readonly memoryBytes: number;
+  /** Page hashes of this snapshot (the next diff's base). */
+  readonly hashes: Map<string, PageHashTable>;
+  /** How long the guest was stopped at the start, in ms. */
+  readonly pauseMs: number;
+  /** Pages the guest wrote before the pump reached them (saved by copy-before-write). */
+  readonly copiedPages: number;
+  /** Page records by kind: zero, reference, compressed, raw. */
+  readonly pageKinds: { zero: number; ref: number; zstd: number; raw: number };
+}
+
+/** Progress for a status line. */
+export interface SnapshotProgress {
+  readonly id: string;
+  readonly pagesDone: number;
+  readonly pagesTotal: number;
+  readonly bytesWritten: number;
+}
+
+const PENDING = 0, COPIED = 1, SAVED = 2;
+
+interface MemoryJob {
+  readonly name: string;
+  readonly memory: PagedMemory;
+  readonly live: Uint32Array;
+  readonly shadow: Uint32Array;
+  readonly pageState: Uint8Array;
+  readonly hashes: PageHashTable;
+  readonly baseHashes: PageHashTable | null;
+}
+
+interface Job {
+  readonly options: TakeOptions;
+  readonly meta: SnapshotMeta;
+  readonly state: StateValue;
+  readonly mems: MemoryJob[];
+  readonly pagesTotal: number;
+  readonly pauseMs: number;
+  readonly resolve: (r: SnapshotResult) => void;
+  readonly reject: (e: unknown) => void;
+  phase: "header" | "pages" | "finishing";
+  mem: number;
+  page: number;
+  pagesDone: number;
+  copied: number;
+  kinds: { zero: number; ref: number; zstd: number; raw: number };
+}
+
+interface Queued {
+  readonly target: SnapshotTarget;
+  readonly request: TakeRequest;
+  readonly resolve: (r: SnapshotResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** Takes snapshots of a running machine without stopping it for more than the state copy. */
+export class LiveSnapshotWriter implements PageWriteBarrier {
+  #job: Job | null = null;
+  #queue: Queued[] = [];
+  #shadows = new Map<PagedMemory, Uint32Array>();
+  #memIndex = new Map<PagedMemory, number>();
+
+  /** True while a snapshot is being written. */
+  get busy(): boolean {
+    return this.#job !== null;
+  }
+
+  /** Requests waiting for the current snapshot to finish. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Progress of the snapshot being written, or null. */
+  get progress(): SnapshotProgress | null {
+    const j = this.#job;
+    if (!j) return null;
+    return {
+      id: j.meta.id,
+      pagesDone: j.pagesDone,
+      pagesTotal: j.pagesTotal,
+      bytesWritten: j.options.sink.length,
+    };
+  }
+
+  /**
+   * Starts a snapshot now (stopping the caller only for the state copy), or queues it
+   * when one is being written. Resolves when the snapshot is complete and durable.
+   */
+  take(target: SnapshotTarget, request: TakeRequest): Promise<SnapshotResult> {
+    return new Promise<SnapshotResult>((resolve, reject) => {
+      const q: Queued = { target, request, resolve, reject };
+      if (this.#job) this.#queue.push(q);
+      else this.#start(q);
+    });
+  }
+
+  /**
+   * Does at most about `budgetMs` of background work: encodes the state, saves pages
+   * (hash, compare, compress, queue the write), finishes the file, or starts a queued
+   * snapshot. Returns true while there is more to do.
+   */
+  pump(budgetMs = 1): boolean {
+    const j = this.#job;
+    if (!j) {
+      const next = this.#queue.shift();
+      if (next) this.#start(next);
+      return this.#job !== null;
+    }
+    if (j.phase === "finishing") return true;
+    const deadline = performance.now() + budgetMs;
+    try {
+      if (j.phase === "header") {
+        j.options.sink.write(this.#header(j));
+        j.phase = "pages";
+        if (performance.now() >= deadline) return true;
+      }
+      const out = new ByteWriter(64 * 1024);
+      while (j.mem < j.mems.length) {
+        const m = j.mems[j.mem];
+        if (j.page === 0) {
+          out.u32(TAG_MEMORY);
+          out.string(m.name);
+          out.u32(m.memory.bytes.length);
+          out.u32(m.memory.pageCount);
+        }
+        while (j.page < m.memory.pageCount) {
+          this.#savePage(j, m, j.page, out);
+          j.page++;
+          j.pagesDone++;
+          if (performance.now() >= deadline) break;
+        }
+        if (j.page < m.memory.pageCount) break;
+        j.mem++;
+        j.page = 0;
+      }
+      if (out.length > 0) j.options.sink.write(out.bytes());
+      if (j.mem === j.mems.length) this.#finish(j);
+    } catch (e) {
+      this.#fail(j, e);
+    }
+    return true;
+  }
+
+  /** Calls {@link pump} from a timer until stopped (for front ends without a slice loop). */
+  autoPump(intervalMs = 4, budgetMs = 1): () => void {
+    const timer = setInterval(() => this.pump(budgetMs), intervalMs);
+    return () => clearInterval(timer);
+  }
+
+  /** Copy-before-write: the guest is about to change a page the pump has not saved yet. */
+  beforeWrite(memory: PagedMemory, page: number): void {
+    const j = this.#job;
+    const index = this.#memIndex.get(memory);
+    if (j !== null && index !== undefined && j.phase !== "finishing") {
+      const m = j.mems[index];
+      if (m.pageState[page] === PENDING) {
+        const live = m.live, shadow = m.shadow;
+        const end = (page + 1) << (PAGE_SHIFT - 2);
+        for (let i = page << (PAGE_SHIFT - 2); i < end; i++) shadow[i] = live[i];
+        m.pageState[page] = COPIED;
+        j.copied++;
+      }
+    }
+    memory.unguard(page);
+  }
+
+  #start(q: Queued): void {
+    const t0 = performance.now();
+    let options: TakeOptions;
+    let state: StateValue;
+    try {
+      options = typeof q.request === "function" ? q.request() : q.request;
+      for (const { memory } of q.target.memories) {
+        if (memory.barrier !== null && memory.barrier !== this) {
+          throw new Error("memory already has a write barrier (another snapshot or a restore in progress)");
+        }
+      }
+      state = q.target.state.saveState();
+    } catch (e) {
+      q.reject(e);
+      return;
+    }
+    this.#memIndex.clear();
+    const mems: MemoryJob[] = q.target.memories.map(({ name, memory }, i) => {
+      this.#memIndex.set(memory, i);
+      let shadow = this.#shadows.get(memory);
+      if (!shadow) {
+        shadow = new Uint32Array(memory.bytes.length >>> 2);
+        this.#shadows.set(memory, shadow);
+      }
+      const baseHashes = options.base?.hashes.get(name) ?? null;
+      return {
+        name,
+        memory,
+        live: new Uint32Array(memory.bytes.buffer, memory.bytes.byteOffset, memory.bytes.length >>> 2),
+        shadow,
+        pageState: new Uint8Array(memory.pageCount),
+        hashes: newPageHashTable(memory.pageCount),
+        baseHashes: baseHashes && baseHashes.length === memory.pageCount * 2 ? baseHashes : null,
+      };
+    });
+    for (const { memory } of q.target.memories) memory.guardAll(this);
+    const base = options.base ?? null;
+    const meta: SnapshotMeta = {
+      id: options.id,
+      parentId: options.parentId !== undefined ? options.parentId : base?.id ?? null,
+      baseId: base?.id ?? null,
+      diffDepth: base ? base.diffDepth + 1 : 0,
+      createdAt: (options.createdAt ?? new Date()).toISOString(),
+      label: options.label ?? "",
+      identity: q.target.config,
+      disks: options.disks ?? [],
+    };
+    this.#job = {
+      options,
+      meta,
+      state,
+      mems,
+      pagesTotal: mems.reduce((n, m) => n + m.memory.pageCount, 0),
+      pauseMs: performance.now() - t0,
+      resolve: q.resolve,
+      reject: q.reject,
+      phase: "header",
+      mem: 0,
+      page: 0,
+      pagesDone: 0,
+      copied: 0,
+      kinds: { zero: 0, ref: 0, zstd: 0, raw: 0 },
+    };
+  }
+
+  #header(j: Job): Uint8Array {
+    const w = new ByteWriter(8192);
+    w.raw(SNAPSHOT_MAGIC);
+    w.u16(FORMAT_VERSION);
+    w.u16(0);
+    w.string(JSON.stringify(j.meta));
+    const state = encodeState(j.state);
+    const packed = compressBlock(state);
+    w.u32(TAG_STATE);
+    w.u32(state.length);
+    w.u32(packed.length);
+    w.raw(packed);
+    return w.bytes();
+  }
+
+  #savePage(j: Job, m: MemoryJob, page: number, out: ByteWriter): void {
+    const copied = m.pageState[page] === COPIED;
+    const words = copied ? m.shadow : m.live;
+    const wordOffset = page << (PAGE_SHIFT - 2);
+    hashPage(words, wordOffset, m.hashes, page);
+    out.u32(page);
+    if (isZeroPage(words, wordOffset)) {
+      out.u8(PAGE_ZERO);
+      j.kinds.zero++;
+    } else if (m.baseHashes !== null && samePageHash(m.hashes, m.baseHashes, page)) {
+      out.u8(PAGE_REF);
+      j.kinds.ref++;
+    } else {
+      const bytes = new Uint8Array(words.buffer, words.byteOffset + wordOffset * 4, PAGE_SIZE);
+      const packed = compressPage(bytes);
+      if (packed.length < PAGE_SIZE) {
+        out.u8(PAGE_ZSTD);
+        out.u32(packed.length);
+        out.raw(packed);
+        j.kinds.zstd++;
+      } else {
+        out.u8(PAGE_RAW);
+        out.u32(PAGE_SIZE);
+        out.raw(bytes);
+        j.kinds.raw++;
+      }
+    }
+    m.pageState[page] = SAVED;
+    // Saved from the live page: later writes need not be seen any more.
+    if (!copied) m.memory.unguard(page);
+  }
+
+  #finish(j: Job): void {
+    this.#release(j);
+    j.phase = "finishing";
+    const sink = j.options.sink;
+    const body = sink.length;
+    const t = new ByteWriter(32);
+    t.u32(TAG_TRAILER);
+    t.u64(body);
+    // CRC of the body: the sink has summed every byte queued so far.
+    t.u32(sink.crc);
+    t.raw(COMPLETE_MARKER);
+    sink.write(t.bytes());
+    const memoryBytes = j.mems.reduce((n, m) => n + m.memory.bytes.length, 0);
+    sink.finish().then(() => {
+      this.#job = null;
+      j.resolve({
+        meta: j.meta,
+        fileBytes: sink.length,
+        memoryBytes,
+        hashes: new Map(j.mems.map((m) => [m.name, m.hashes])),
+        pauseMs: j.pauseMs,
+        copiedPages: j.copied,
+        pageKinds: j.kinds,
+      });
+    }, (e) => {
+      this.#job = null;
+      j.reject(e);
+    });
+  }
+
+  #fail(j: Job, e: unknown): void {
+    this.#release(j);
+    j.phase = "finishing";
+    j.options.sink.abort().finally(() => {
+      this.#job = null;
+      j.reject(e);
+    });
+  }
+
+  /** Disarms the barrier: every page is saved (or the snapshot failed). */
+  #release(j: Job): void {
+    for (const m of j.mems) {
+      if (m.memory.barrier === this) m.memory.barrier = null;
+      for (let p = 0; p < m.memory.pageCount; p++) {
+        if (m.memory.isGuarded(p)) m.memory.unguard(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * A snapshot together with the base snapshots its page references point into.
+ * Every page is resolved once, up front, to the file that holds its data, so a
+ * page can later be loaded with one decompression and no chain walk.
+ */
+import { PAGE_SIZE } from "../memory/paged_memory.ts";
+import { decompress } from "./compress.ts";
+import { describeError, SnapshotError } from "./errors.ts";
+import { MAX_DIFF_DEPTH, PAGE_RAW, PAGE_REF, PAGE_ZERO, PAGE_ZSTD } from "./format.ts";
+import type { SnapshotFile } from "./snapshot_file.ts";
+
+/** Loads the snapshot with the given id (from a state directory, or memory). */
+export type SnapshotLoader = (id: string) => Promise<SnapshotFile>;
+
+interface ResolvedMemory {
+  readonly name: string;
+  readonly size: number;
+  readonly pageCount: number;
+  /** Index into the chain of the file holding each page's data (or −1 for a zero page). */
+  readonly owner: Int16Array;
+}
+
+/** A verified snapshot whose every page is known to be loadable. */
+export class ResolvedSnapshot {
+  /** The snapshot itself first, then its bases. */
+  readonly chain: readonly SnapshotFile[];
+  readonly #memories: ResolvedMemory[];
+
+  private constructor(chain: SnapshotFile[], memories: ResolvedMemory[]) {
+    this.chain = chain;
+    this.#memories = memories;
+  }
+
+  get top(): SnapshotFile {
+    return this.chain[0];
+  }
+
+  /** Loads the bases `top` needs (at most {@link MAX_DIFF_DEPTH}) and resolves every page. */
+  static async open(top: SnapshotFile, load: SnapshotLoader): Promise<ResolvedSnapshot> {
+    const chain: SnapshotFile[] = [top];
+    const seen = new Set([top.meta.id]);
+    let at = top;
+    while (at.meta.baseId !== null) {
+      const baseId = at.meta.baseId;
+      if (seen.has(baseId)) throw new SnapshotError(at.source, `base chain loops back to ${baseId}`);
+      if (chain.length > MAX_DIFF_DEPTH) {
+        throw new SnapshotError(top.source, `diff chain is deeper than ${MAX_DIFF_DEPTH} snapshots`);
+      }
+      let base: SnapshotFile;
+      try {
+        base = await load(baseId);
+      } catch (e) {
+        throw new SnapshotError(
+          top.source,
+          `base snapshot ${baseId} (needed by ${at.meta.id}) is unusable: ${describeError(e)}`,
+        );
+      }
+      if (base.meta.id !== baseId) {
+        throw new SnapshotError(base.source, `expected snapshot ${baseId}, file holds ${base.meta.id}`);
+      }
+      seen.add(baseId);
+      chain.push(base);
+      at = base;
+    }
+    return new ResolvedSnapshot(chain, ResolvedSnapshot.#resolve(chain));
+  }
+
+  /** The same without bases: for snapshots that hold every page (rewind ring, full snapshots). */
+  static standalone(top: SnapshotFile): ResolvedSnapshot {
+    if (top.meta.baseId !== null) {
+      throw new SnapshotError(top.source, `is a diff of ${top.meta.baseId}, which was not loaded`);
+    }
+    return new ResolvedSnapshot([top], ResolvedSnapshot.#resolve([top]));
+  }
+
+  static #resolve(chain: SnapshotFile[]): ResolvedMemory[] {
+    const top = chain[0];
+    return top.memories.map((section) => {
+      const owner = new Int16Array(section.pageCount);
+      const sections = chain.map((file, i) => {
+        const s = file.memory(section.name);
+        if (i > 0 && (s === undefined || s.pageCount !== section.pageCount)) return undefined;
+        return s;
+      });
+      for (let p = 0; p < section.pageCount; p++) {
+        let level = 0;
+        while (true) {
+          const s = sections[level];
+          if (s === undefined) {
+            throw new SnapshotError(
+              top.source,
+              `memory ${section.name} page ${p} refers to ${
+                chain[level - 1].meta.baseId
+              }, which has no such memory`,
+            );
+          }
+          const kind = s.kinds[p];
+          if (kind === PAGE_ZERO) {
+            owner[p] = -1;
+            break;
+          }
+          if (kind !== PAGE_REF) {
+            owner[p] = level;
+            break;
+          }
+          level++;
+          if (level >= chain.length) {
+            throw new SnapshotError(
+              chain[level - 1].source,
+              `memory ${section.name} page ${p} refers past the last base`,
+            );
+          }
+        }
+      }
+      return { name: section.name, size: section.size, pageCount: section.pageCount, owner };
+    });
+  }
+
+  /** Memory names and sizes the snapshot covers. */
+  memoryLayout(): { name: string; size: number }[] {
+    return this.#memories.map((m) => ({ name: m.name, size: m.size }));
+  }
+
+  /** Writes page `page` of memory `memIndex` into `into` at byte `at` (4 KiB). */
+  loadPage(memIndex: number, page: number, into: Uint8Array, at: number): void {
+    const m = this.#memories[memIndex];
+    const level = m.owner[page];
+    if (level < 0) {
+      into.fill(0, at, at + PAGE_SIZE);
+      return;
+    }
+    const file = this.chain[level];
+    const s = file.memory(m.name)!;
+    const start = s.offsets[page], data = file.bytes.subarray(start, start + s.lengths[page]);
+    if (s.kinds[page] === PAGE_RAW) {
+      into.set(data, at);
+      return;
+    }
+    if (s.kinds[page] !== PAGE_ZSTD) throw new SnapshotError(file.source, `page ${page} has no data`);
+    let plain: Uint8Array;
+    try {
+      plain = decompress(data);
+    } catch (e) {
+      throw new SnapshotError(
+        file.source,
+        `memory ${m.name} page ${page} does not decompress: ${describeError(e)}`,
+      );
+    }
+    if (plain.length !== PAGE_SIZE) {
+      throw new SnapshotError(file.source, `memory ${m.name} page ${page} is ${plain.length} bytes`);
+    }
+    into.set(plain, at);
+  }
+
+  /** Index of memory `name`, or −1. */
+  memoryIndex(name: string): number {
+    return this.#memories.findIndex((m) => m.name === name);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Ties snapshots to one running machine and its state directory: takes live
+ * snapshots (freezing the disks at the same instant, diffing against the last
+ * snapshot taken or restored), restores lazily, and keeps the index up to date.
+ * The emulation loop calls {@link SnapshotSession.pump} between slices.
+ */
+import { SnapshotError } from "./errors.ts";
+import { type DiskRecord, identityMismatch, MAX_DIFF_DEPTH } from "./format.ts";
+import { LazyRestore } from "./lazy_restore.ts";
+import {
+  type DiffBase,
+  LiveSnapshotWriter,
+  type SnapshotResult,
+  type SnapshotTarget,
+} from "./live_writer.ts";
+import type { IndexEntry } from "./snapshot_index.ts";
+import type { StateDir } from "./state_dir.ts";
+import { type DiskSlot, freezeDisks, reopenDisks } from "./disk_freeze.ts";
+
+/** A drive whose chain snapshots freeze and restores switch. */
+export interface SessionDrive {
+  readonly drive: string;
+  readonly slot: DiskSlot;
+}
+
+/** How the session is wired to the machine. */
+export interface SessionOptions {
+  readonly target: SnapshotTarget;
+  readonly stateDir: StateDir;
+  readonly drives?: readonly SessionDrive[];
+  /** Memories restored before the guest runs (read directly by devices, e.g. "vram"). */
+  readonly eager?: readonly string[];
+  /** Shared writer (the rewind ring uses the same one); a new one by default. */
+  readonly writer?: LiveSnapshotWriter;
+}
+
+/** Status for the front end's status line. */
+export interface SessionStatus {
+  readonly busy: boolean;
+  readonly queued: number;
+  readonly restoring: boolean;
+  /** 0–1 progress of the snapshot being written or the restore, null when idle. */
+  readonly progress: number | null;
+  readonly lastId: string | null;
+}
+
+/** Snapshots and restores of one machine in one state directory. */
+export class SnapshotSession {
+  readonly writer: LiveSnapshotWriter;
+  readonly #target: SnapshotTarget;
+  readonly #dir: StateDir;
+  readonly #drives: readonly SessionDrive[];
+  readonly #eager: readonly string[];
+  #base: DiffBase | null = null;
+  #restore: LazyRestore | null = null;
+  #deferred: (() => void)[] = [];
+  #inflight = new Set<Promise<unknown>>();
+
+  constructor(options: SessionOptions) {
+    this.#target = options.target;
+    this.#dir = options.stateDir;
+    this.#drives = options.drives ?? [];
+    this.#eager = options.eager ?? [];
+    this.writer = options.writer ?? new LiveSnapshotWriter();
+  }
+
+  /** The snapshot the next one will be a child (and diff) of. */
+  get baseId(): string | null {
+    return this.#base?.id ?? null;
+  }
+
+  get status(): SessionStatus {
+    const p = this.writer.progress;
+    const r = this.#restore?.progress;
+    return {
+      busy: this.writer.busy || this.#deferred.length > 0,
+      queued: this.writer.queued + this.#deferred.length,
+      restoring: this.#restore !== null,
+      progress: p ? p.pagesDone / p.pagesTotal : r ? 1 - r.pagesRemaining / r.pagesTotal : null,
+      lastId: this.#base?.id ?? null,
+    };
+  }
+
+  /**
+   * Takes a snapshot: the guest stops only for the state copy and the disk freeze (at
+   * the moment the request's turn comes). Resolves with the index entry once the file
+   * is durable and listed.
+   */
+  snapshot(label = ""): Promise<IndexEntry> {
+    const run = new Promise<IndexEntry>((resolve, reject) => {
+      const start = () => {
+        let disks: DiskRecord[] = [];
+        const job = this.writer.take(this.#target, () => {
+          const id = this.#dir.newId();
+          this.#dir.ensure();
+          disks = freezeDisks(
+            this.#drives.map((d) => ({ drive: d.drive, chain: d.slot.chain })),
+            this.#dir.dir,
+            id,
+          );
+          const base = this.#base !== null && this.#base.diffDepth < MAX_DIFF_DEPTH ? this.#base : null;
+          return { id, sink: this.#dir.sinkFor(id), parentId: this.#base?.id ?? null, base, label, disks };
+        });
+        job.then((result) => {
+          this.#base = { id: result.meta.id, diffDepth: result.meta.diffDepth, hashes: result.hashes };
+          return this.#list(result);
+        }).then(resolve, reject);
+      };
+      if (this.#restore) this.#deferred.push(start);
+      else start();
+    });
+    return this.#track(run);
+  }
+
+  /**
+   * Restores snapshot `id`: reads and verifies it (and its bases) while the guest runs,
+   * then loads the state, switches the disks to a new branch of the snapshot's layers
+   * and lets the guest run while pages arrive via {@link pump}.
+   */
+  async restore(id: string): Promise<LazyRestore> {
+    await Promise.allSettled([...this.#inflight]);
+    const resolved = await this.#dir.openResolved(id);
+    const meta = resolved.top.meta;
+    const problem = identityMismatch(meta.identity, this.#target.config);
+    if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);
+    const drives = new Map(this.#drives.map((d) => [d.drive, d]));
+    for (const d of meta.disks) {
+      if (!drives.has(d.drive)) {
+        throw new SnapshotError(resolved.top.source, `has drive ${d.drive}, the machine has none`);
+      }
+    }
+    if (this.#restore && !this.#restore.done) this.#restore.finishNow();
+    const tag = `${this.#dir.newId()}-restore`;
+    const chains = reopenDisks(meta.disks, this.#dir.dir, tag);
+    let restore: LazyRestore;
+    try {
+      restore = LazyRestore.begin(this.#target, resolved, { eager: this.#eager });
+    } catch (e) {
+      for (const c of chains) c.chain.close();
+      throw e;
+    }
+    for (const c of chains) drives.get(c.drive)!.slot.switchTo(c.chain);
+    this.#restore = restore;
+    this.#restoredFrom = { id: meta.id, diffDepth: meta.diffDepth };
+    return restore;
+  }
+
+  #restoredFrom: { id: string; diffDepth: number } | null = null;
+
+  /** Background work for about `budgetMs`: restore pages first, then snapshot pages. */
+  pump(budgetMs = 1): boolean {
+    const r = this.#restore;
+    if (r) {
+      const more = r.pump(budgetMs);
+      if (more) return true;
+      this.#restore = null;
+      if (this.#restoredFrom) this.#base = { ...this.#restoredFrom, hashes: r.hashes };
+      this.#restoredFrom = null;
+      for (const start of this.#deferred.splice(0)) start();
+      return true;
+    }
+    return this.writer.pump(budgetMs);
+  }
+
+  /** Waits for every snapshot and index update started so far. */
+  async idle(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    const done = () => this.#inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  async #list(result: SnapshotResult): Promise<IndexEntry> {
+    const entry: IndexEntry = {
+      ...result.meta,
+      file: `${result.meta.id}.t86snap`,
+      fileBytes: result.fileBytes,
+      memoryBytes: result.memoryBytes,
+    };
+    await this.#dir.updateIndex((index) => ({ ...index, snapshots: [...index.snapshots, entry] }));
+    return entry;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * A snapshot tree on disk: a directory holding `<id>.t86snap` files, disk layers
+ * frozen or created by snapshots, and `index.json`. Default location: beside the
+ * top disk image, `<image>.tty86-state/`.
+ */
+import { join } from "node:path";
+import { describeError, SnapshotError } from "./errors.ts";
+import { PARTIAL_EXT, SNAPSHOT_EXT } from "./format.ts";
+import { replaceFileAtomically, replaceFileAtomicallySync } from "./fs_sync.ts";
+import { ResolvedSnapshot } from "./resolved_snapshot.ts";
+import { FileSink } from "./sink.ts";
+import { SnapshotFile } from "./snapshot_file.ts";
+import {
+  emptyIndex,
+  formatIndex,
+  INDEX_NAME,
+  type IndexEntry,
+  parseIndex,
+  type SnapshotIndex,
+} from "./snapshot_index.ts";
+
+/** The state directory used for a disk image when none is given. */
+export function defaultStateDir(topImagePath: string): string {
+  return `${topImagePath}.tty86-state`;
+}
+
+/** A state directory: reads and updates the index, opens snapshots. */
+export class StateDir {
+  readonly dir: string;
+  #indexTail: Promise<unknown> = Promise.resolve();
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Creates the directory if needed. */
+  ensure(): void {
+    try {
+      Deno.mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      throw new SnapshotError(this.dir, `cannot create state directory: ${describeError(e)}`);
+    }
+  }
+
+  get indexPath(): string {
+    return join(this.dir, INDEX_NAME);
+  }
+
+  /** Path of snapshot `id`'s file. */
+  fileOf(id: string): string {
+    return join(this.dir, id + SNAPSHOT_EXT);
+  }
+
+  /** Path a snapshot is written under until it is complete. */
+  partialOf(id: string): string {
+    return join(this.dir, id + PARTIAL_EXT);
+  }
+
+  /** A sink writing snapshot `id` crash-safely into this directory. */
+  sinkFor(id: string): FileSink {
+    return new FileSink(this.fileOf(id), this.partialOf(id));
+  }
+
+  /** A fresh snapshot id: time-ordered, with a random suffix so ids never collide. */
+  newId(now = new Date()): string {
+    const t = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+    const r = crypto.getRandomValues(new Uint16Array(1))[0].toString(16).padStart(4, "0");
+    return `${t}-${r}`;
+  }
+
+  /** The index (empty when the directory has none yet). */
+  readIndex(): SnapshotIndex {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(this.indexPath);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        try {
+          if (!Deno.statSync(this.dir).isDirectory) throw new SnapshotError(this.dir, "is not a directory");
+        } catch (e2) {
+          if (e2 instanceof SnapshotError) throw e2;
+          throw new SnapshotError(this.dir, "no such state directory");
+        }
+        return emptyIndex();
+      }
+      throw new SnapshotError(this.indexPath, `cannot read: ${describeError(e)}`);
+    }
+    return parseIndex(text, this.indexPath);
+  }
+
+  /** The entry for `id`, or a one-line error. */
+  entry(id: string, index = this.readIndex()): IndexEntry {
+    const e = index.snapshots.find((s) => s.id === id);
+    if (!e) throw new SnapshotError(this.dir, `no snapshot ${id} in the index`);
+    return e;
+  }
+
+  /**
+   * Applies `change` to the index and replaces it atomically (asynchronously, one
+   * update at a time, so the emulation loop is not blocked by the fsync).
+   */
+  updateIndex(change: (index: SnapshotIndex) => SnapshotIndex): Promise<void> {
+    const run = this.#indexTail.then(() =>
+      replaceFileAtomically(this.indexPath, formatIndex(change(this.readIndex())))
+    );
+    this.#indexTail = run.catch(() => {});
+    return run;
+  }
+
+  /** Synchronous {@link updateIndex} for the command line. */
+  updateIndexSync(change: (index: SnapshotIndex) => SnapshotIndex): void {
+    replaceFileAtomicallySync(this.indexPath, formatIndex(change(this.readIndex())));
+  }
+
+  /** Reads and verifies snapshot `id`'s file. */
+  read(id: string): Promise<SnapshotFile> {
+    return SnapshotFile.read(this.fileOf(id));
+  }
+
+  /** Reads snapshot `id` and the bases it needs, all verified. */
+  async openResolved(id: string): Promise<ResolvedSnapshot> {
+    return ResolvedSnapshot.open(await this.read(id), (base) => this.read(base));
+  }
+
+  /** Snapshot files present but not listed (a crash before the index update) and partial files. */
+  strayFiles(index = this.readIndex()): string[] {
+    const listed = new Set(index.snapshots.map((e) => e.file));
+    const out: string[] = [];
+    for (const f of Deno.readDirSync(this.dir)) {
+      if (!f.isFile) continue;
+      if ((f.name.endsWith(SNAPSHOT_EXT) && !listed.has(f.name)) || f.name.endsWith(PARTIAL_EXT)) {
+        out.push(f.name);
+      }
+    }
+    return out.sort();
+  }
+}
