@@ -20,6 +20,15 @@ export function egaColor(c: number): number {
   return (c & 7) | ((c & 8) !== 0 ? 0x38 : 0);
 }
 
+/**
+ * The attribute-controller value for IRGB colour `c` in mode `m`. The 200-line modes run the DAC
+ * with the CGA colour set (intensity in bit 4, brown built in); the others with the EGA 6-bit set.
+ */
+export function paletteValue(c: number, m: VideoModeInfo): number {
+  if (m.layout !== "text" && m.height === 200) return (c & 7) | ((c & 8) << 1);
+  return egaColor(c);
+}
+
 /** Palette register and DAC services. */
 export class PaletteService {
   private readonly rgb = new Uint8Array(3);
@@ -37,8 +46,8 @@ export class PaletteService {
     let sel = this.bda.get8(BDA_CGA_PALETTE);
     if (r8[BH] === 0) {
       sel = (sel & 0xE0) | (r8[BL] & 0x1F);
-      this.ports.writeAttr(ATTR_OVERSCAN, egaColor(r8[BL]));
-      if (m.layout !== "text") this.ports.writeAttr(0, egaColor(r8[BL]));
+      this.ports.writeAttr(ATTR_OVERSCAN, paletteValue(r8[BL], m));
+      if (m.layout !== "text") this.ports.writeAttr(0, paletteValue(r8[BL], m));
     } else {
       sel = (sel & 0xDF) | ((r8[BL] & 1) << 5);
     }
@@ -46,7 +55,7 @@ export class PaletteService {
     if (m.layout === "cga2") {
       const base = (sel & 0x20) !== 0 ? [3, 5, 7] : [2, 4, 6];
       const bright = (sel & 0x10) !== 0 ? 8 : 0;
-      for (let i = 0; i < 3; i++) this.ports.writeAttr(i + 1, egaColor(base[i] | bright));
+      for (let i = 0; i < 3; i++) this.ports.writeAttr(i + 1, paletteValue(base[i] | bright, m));
     }
   }
 
