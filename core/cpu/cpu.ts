@@ -62,8 +62,7 @@ export class Cpu implements Stateful, InterruptPin {
   cycles = 0;
   /** Instructions executed. */
   instructions = 0;
-  /** In HLT, waiting for an interrupt. */
-  halted = false;
+  private haltedState = false;
   interruptController: InterruptController | null = null;
   /** High-level BIOS hook for `F1 xx` executed at linear addresses >= F0000. */
   biosTrap: ((code: number) => void) | null = null;
@@ -99,6 +98,8 @@ export class Cpu implements Stateful, InterruptPin {
   // Interrupt state.
   private intrLine = false;
   private nmiPending = false;
+  /** halted || nmiPending || intrLine: one field for the run loop to test per instruction. */
+  private attention = false;
   /** Interrupt shadow left by the previous instruction (INHIBIT_* bits). */
   private inhibit = 0;
   /** TF as it was when the current instruction began (it traps after the instruction). */
@@ -140,19 +141,35 @@ export class Cpu implements Stateful, InterruptPin {
     this.sregs[CS] = 0xF000;
     this.ip = 0xFFF0;
     this.flags = 0;
-    this.halted = false;
     this.nmiPending = false;
+    this.halted = false;
     this.inhibit = 0;
   }
 
   /** Drives the INTR pin (level-sensitive). */
   setIntr(asserted: boolean): void {
     this.intrLine = asserted;
+    this.updateAttention();
   }
 
   /** An NMI edge: INT 2 before the next instruction. */
   nmi(): void {
     this.nmiPending = true;
+    this.attention = true;
+  }
+
+  /** In HLT, waiting for an interrupt. */
+  get halted(): boolean {
+    return this.haltedState;
+  }
+
+  set halted(halted: boolean) {
+    this.haltedState = halted;
+    this.updateAttention();
+  }
+
+  private updateAttention(): void {
+    this.attention = this.halted || this.nmiPending || this.intrLine;
   }
 
   /** Makes the current {@link run} return after the current instruction. */
@@ -183,7 +200,7 @@ export class Cpu implements Stateful, InterruptPin {
     this.runEnd = end;
     this.stopRequested = false;
     while (this.cycles < end && !this.stopRequested) {
-      if (this.halted || this.nmiPending || this.intrLine) {
+      if (this.attention) {
         if (this.acceptInterrupt()) continue;
         if (this.halted) {
           this.cycles = end;
@@ -199,6 +216,7 @@ export class Cpu implements Stateful, InterruptPin {
   private acceptInterrupt(): boolean {
     if (this.nmiPending && (this.inhibit & INHIBIT_ALL) !== INHIBIT_ALL) {
       this.nmiPending = false;
+      this.updateAttention();
       this.inhibit = 0;
       this.interrupt(2);
       return true;
@@ -375,9 +393,9 @@ export class Cpu implements Stateful, InterruptPin {
     this.flags = num("flags") & DEFINED_FLAGS;
     this.cycles = num("cycles");
     this.instructions = num("instructions");
-    this.halted = bool("halted");
     this.intrLine = bool("intrLine");
     this.nmiPending = bool("nmiPending");
+    this.halted = bool("halted");
     this.inhibit = num("inhibit");
   }
 }

@@ -12,18 +12,24 @@ export function r8(n: number): number {
   return ((n & 3) << 1) | (n >>> 2);
 }
 
-/** Fetches a ModR/M byte and, for memory forms, its displacement and effective address. */
+/**
+ * Fetches a ModR/M byte and, for memory forms, its displacement and effective address.
+ * Kept small so V8 inlines it into every handler; the address arithmetic is out of line.
+ */
 export function decodeModrm(c: Cpu): void {
   const m = fetch8(c);
-  const mod = m >>> 6;
-  c.mod = mod;
+  c.mod = m >>> 6;
   c.reg = (m >>> 3) & 7;
   c.rm = m & 7;
-  if (mod === 3) return;
+  if (m < 0xC0) effectiveAddress(c, m >>> 6, m & 7);
+}
+
+/** Computes `eaSeg`/`eaOff` for a memory operand, fetching its displacement. */
+function effectiveAddress(c: Cpu, mod: number, rm: number): void {
   const r = c.regs;
   let off: number;
   let seg = DS;
-  switch (m & 7) {
+  switch (rm) {
     case 0:
       off = r[BX] + r[SI];
       break;
