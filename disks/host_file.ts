@@ -68,21 +68,30 @@ export class HostFile {
 
   /** Reads as much as exists at `offset` into `into`; returns the byte count read. */
   readUpTo(offset: number, into: Uint8Array): number {
-    this.#file.seekSync(offset, Deno.SeekMode.Start);
     let done = 0;
-    while (done < into.length) {
-      const n = this.#file.readSync(into.subarray(done));
-      if (n === null || n === 0) break;
-      done += n;
+    try {
+      this.#file.seekSync(offset, Deno.SeekMode.Start);
+      while (done < into.length) {
+        const n = this.#file.readSync(into.subarray(done));
+        if (n === null || n === 0) break;
+        done += n;
+      }
+    } catch (e) {
+      // The OS refuses absurd offsets (EINVAL past the filesystem's limit), which Deno throws as TypeError.
+      throw new DiskError(this.path, `cannot read ${into.length} bytes at offset ${offset}: ${describe(e)}`);
     }
     return done;
   }
 
   writeAt(offset: number, data: Uint8Array): void {
     if (this.readOnly) throw new DiskError(this.path, "file is open read-only");
-    this.#file.seekSync(offset, Deno.SeekMode.Start);
-    let done = 0;
-    while (done < data.length) done += this.#file.writeSync(data.subarray(done));
+    try {
+      this.#file.seekSync(offset, Deno.SeekMode.Start);
+      let done = 0;
+      while (done < data.length) done += this.#file.writeSync(data.subarray(done));
+    } catch (e) {
+      throw new DiskError(this.path, `cannot write ${data.length} bytes at offset ${offset}: ${describe(e)}`);
+    }
     this.#observer?.({ kind: "write", offset, length: data.length });
   }
 
