@@ -4,7 +4,7 @@
  * state without copying any disk data. Restoring opens the frozen layer and puts a
  * fresh child on it; the layer the guest was using stays on disk as its own branch.
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type DiskChain, openChain } from "../../disks/chain.ts";
 import type { BlockDevice, ChsGeometry } from "../../disks/block_device.ts";
 import type { ImageFormat } from "../../disks/layer.ts";
@@ -71,6 +71,7 @@ export function freezeDisks(
 ): DiskRecord[] {
   return drives.map(({ drive, chain }) => {
     const frozen = chain.top;
+    const layers = chain.layers.map((l) => resolve(l.path));
     const format = childFormat(frozen.format);
     chain.pushChild(childPath(stateDir, drive, snapshotId, format), format);
     return {
@@ -78,7 +79,7 @@ export function freezeDisks(
       frozenPath: resolve(frozen.path),
       format: frozen.format,
       identity: layerIdentity(frozen.path),
-      depth: chain.layers.length - 1,
+      layers,
     };
   });
 }
@@ -105,7 +106,11 @@ export function reopenDisks(records: readonly DiskRecord[], stateDir: string, ta
   const out: DriveChain[] = [];
   try {
     for (const r of records) {
-      const chain = openChain(r.frozenPath, { readOnly: true, format: r.format as ImageFormat });
+      const chain = openChain(r.frozenPath, {
+        readOnly: true,
+        format: r.format as ImageFormat,
+        allowParentDirs: [...new Set(r.layers.map((l) => dirname(l)))],
+      });
       out.push({ drive: r.drive, chain });
       const format = childFormat(chain.top.format);
       chain.pushChild(childPath(stateDir, r.drive, tag, format), format);

@@ -57,8 +57,8 @@ export interface DiskRecord {
   readonly frozenPath: string;
   readonly format: string;
   readonly identity: LayerIdentity;
-  /** Number of layers in the chain at the snapshot, frozen one included. */
-  readonly depth: number;
+  /** Every layer of the chain at the snapshot, base first, frozen one last (absolute paths). */
+  readonly layers: readonly string[];
 }
 
 /** The metadata block of a snapshot file (also mirrored in the index). */

@@ -11,23 +11,18 @@ import type { Stateful, StateValue } from "../state.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { compressBlock, compressPage } from "./compress.ts";
 import {
-  COMPLETE_MARKER,
   type DiskRecord,
-  FORMAT_VERSION,
   type MachineIdentity,
   PAGE_RAW,
   PAGE_REF,
   PAGE_ZERO,
   PAGE_ZSTD,
-  SNAPSHOT_MAGIC,
   type SnapshotMeta,
-  TAG_MEMORY,
-  TAG_STATE,
-  TAG_TRAILER,
 } from "./format.ts";
 import { hashPage, isZeroPage, newPageHashTable, type PageHashTable, samePageHash } from "./page_hash.ts";
 import type { SnapshotSink } from "./sink.ts";
 import { encodeState } from "./state_codec.ts";
+import { encodeHead, encodeTrailer, writeMemoryHead } from "./file_layout.ts";
 
 /** A named guest memory a snapshot covers (RAM, VRAM). */
 export interface SnapshotMemory {
@@ -194,10 +189,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       while (j.mem < j.mems.length) {
         const m = j.mems[j.mem];
         if (j.page === 0) {
-          out.u32(TAG_MEMORY);
-          out.string(m.name);
-          out.u32(m.memory.bytes.length);
-          out.u32(m.memory.pageCount);
+          writeMemoryHead(out, m.name, m.memory.bytes.length, m.memory.pageCount);
         }
         while (j.page < m.memory.pageCount) {
           this.#savePage(j, m, j.page, out);
@@ -306,18 +298,8 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   }
 
   #header(j: Job): Uint8Array {
-    const w = new ByteWriter(8192);
-    w.raw(SNAPSHOT_MAGIC);
-    w.u16(FORMAT_VERSION);
-    w.u16(0);
-    w.string(JSON.stringify(j.meta));
     const state = encodeState(j.state);
-    const packed = compressBlock(state);
-    w.u32(TAG_STATE);
-    w.u32(state.length);
-    w.u32(packed.length);
-    w.raw(packed);
-    return w.bytes();
+    return encodeHead(j.meta, state.length, compressBlock(state));
   }
 
   #savePage(j: Job, m: MemoryJob, page: number, out: ByteWriter): void {
@@ -357,13 +339,8 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
     j.phase = "finishing";
     const sink = j.options.sink;
     const body = sink.length;
-    const t = new ByteWriter(32);
-    t.u32(TAG_TRAILER);
-    t.u64(body);
     // CRC of the body: the sink has summed every byte queued so far.
-    t.u32(sink.crc);
-    t.raw(COMPLETE_MARKER);
-    sink.write(t.bytes());
+    sink.write(encodeTrailer(body, sink.crc));
     const memoryBytes = j.mems.reduce((n, m) => n + m.memory.bytes.length, 0);
     sink.finish().then(() => {
       this.#job = null;

@@ -188,6 +188,14 @@ export class SnapshotFile {
     }
   }
 
+  /** The device-state section as stored: its decoded length and the zstd bytes. */
+  stateSection(): { rawLength: number; packed: Uint8Array } {
+    return {
+      rawLength: this.#stateRaw,
+      packed: this.bytes.subarray(this.#stateAt, this.#stateAt + this.#statePacked),
+    };
+  }
+
   /** Bytes of compressed page data the file holds. */
   storedPageBytes(): number {
     let n = 0;
