@@ -2,6 +2,7 @@
  * Shared helpers for the panel tests: draw a panel into a headless xterm and read back what it shows,
  * and key events to press.
  */
+import nodeAssert from "node:assert/strict";
 import { ByteSink } from "../../tui/render/byte_sink.ts";
 import type { KeyEvent } from "../../tui/term/keys.ts";
 import type { Panel } from "../../tui/panels/panel.ts";
@@ -47,4 +48,19 @@ export function press(key: string, mods = 0): KeyEvent {
 /** Presses each key in turn, returning the results. */
 export function pressAll<A>(panel: Panel<A>, keys: readonly string[]): ReturnType<Panel<A>["key"]>[] {
   return keys.map((k) => panel.key(press(k)));
+}
+
+/** Fails unless `value` is truthy. */
+export function assert(value: unknown, message?: string): asserts value {
+  nodeAssert.ok(value, message);
+}
+
+/** Deep equality. */
+export function assertEquals<T>(actual: unknown, expected: T, message?: string): asserts actual is T {
+  nodeAssert.deepStrictEqual(actual, expected, message);
+}
+
+/** Fails unless `text` contains `part`, showing the text. */
+export function assertIncludes(text: string | undefined, part: string): void {
+  nodeAssert.ok(text?.includes(part), `expected ${JSON.stringify(part)} in:\n${text}`);
 }
