@@ -20,6 +20,7 @@ import type { HotkeyCommand } from "../term/hotkeys.ts";
 import { TerminalInput } from "../term/input.ts";
 import { applyOverrides } from "../term/probe.ts";
 import { TerminalSession } from "../term/terminal.ts";
+import type { OutputWriter } from "../term/output.ts";
 import { FramePacer, type PacerQuality } from "../pacer/frame_pacer.ts";
 import { helpLines, writeHelpOverlay } from "./help_overlay.ts";
 import { formatStatus, writeStatusLine } from "./status_line.ts";
@@ -64,6 +65,12 @@ export async function runInteractive(machine: Machine, options: InteractiveOptio
   }
 }
 
+/** What the app needs from the terminal session (a bench or test can supply its own). */
+export interface AppTerminal {
+  readonly output: OutputWriter;
+  readonly kittyKeyboard: boolean;
+}
+
 /** One interactive run; see {@link runInteractive}. */
 export class App {
   readonly input: TerminalInput;
@@ -89,7 +96,7 @@ export class App {
 
   constructor(
     readonly machine: Machine,
-    private readonly session: TerminalSession,
+    private readonly session: AppTerminal,
     caps: RenderCapabilities,
     private readonly options: InteractiveOptions,
   ) {
@@ -212,7 +219,8 @@ export class App {
   /** Capabilities the renderers lay out in: the last row is reserved while the status line shows. */
   private layoutCaps(): RenderCapabilities {
     const caps = { ...this.caps, rows: Math.max(1, this.caps.rows - (this.statusShown ? 1 : 0)) };
-    if (this.quality === "halfblock") {
+    // A forced --render sixel|kitty keeps its protocol; only auto follows the pacer down to half-blocks.
+    if (this.quality === "halfblock" && this.options.render === "auto") {
       caps.sixel = false;
       caps.kitty = false;
     }
