@@ -7,6 +7,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "./core/version.ts";
 import { registerRun } from "./cli/run.ts";
+import { registerDiskCommands } from "./cli/disk.ts";
 
 const program = new Command()
   .name("tty86")
@@ -15,5 +16,6 @@ const program = new Command()
   .showHelpAfterError("(add --help for usage)");
 
 registerRun(program);
+registerDiskCommands(program);
 
 await program.parseAsync(Deno.args, { from: "user" });
