@@ -9,6 +9,7 @@
  * ```
  */
 import { resolve } from "node:path";
+import type { IndexEntry } from "../../core/snapshot/snapshot_index.ts";
 import type { DiskChain } from "../../disks/chain.ts";
 import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
 import { MemoryOverlay } from "../../disks/memory_overlay.ts";
@@ -46,6 +47,20 @@ export interface DriveView {
 /** Everything the disk chain panel draws. */
 export interface DiskChainModel {
   readonly drives: readonly DriveView[];
+}
+
+/**
+ * The `frozenBy` map for {@link buildDiskChainModel} from the snapshot index: each frozen layer's path
+ * → the snapshot's label (or id when it has none). A layer frozen by several snapshots names the first.
+ */
+export function frozenLayers(entries: readonly IndexEntry[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of entries) {
+    for (const disk of entry.disks) {
+      if (!map.has(disk.frozenPath)) map.set(disk.frozenPath, entry.label !== "" ? entry.label : entry.id);
+    }
+  }
+  return map;
 }
 
 /** Scans of read-only layers, kept across rebuilds: their content cannot change under us. */

@@ -38,7 +38,7 @@ export function deleteDialog(model: SnapshotTreeModel, node: SnapshotView): Dial
   if (refused) return refused;
   const below = descendantsOf(model, node.id);
   const children = below.filter((s) => s.parentId === node.id);
-  const lines = [`Frees ${longBytes(node.bytes)} (its own file).`];
+  const lines = [`Frees its own file: ${longBytes(node.bytes)}.`];
   if (below.length === 0) lines.push("No snapshot depends on it.");
   else if (model.deleteKeepsChildren) {
     lines.push(`Its ${plural(children.length, "child keeps", "children keep")} working.`);
