@@ -108,13 +108,22 @@ Deno.test("snapshot tree panel: restore is confirmed first and refused while a s
   assertEquals(panel.key(press("y")).kind, "stay");
 });
 
+/** The text inside the dialog box, its wrapped lines joined back into prose. */
+function dialogProse(screen: string): string {
+  return screen.split("\n")
+    .map((line) => line.match(/│ *│ (.*?) *│ *│$/)?.[1] ?? "")
+    .filter((part) => part !== "")
+    .join(" ");
+}
+
 Deno.test("snapshot tree panel: delete says what it frees and what happens to the children", async () => {
   let panel = new SnapshotTreePanel(branchingModel(true));
   pressAll(panel, ["Home", "Down", "d"]); // installed: 3 MiB, two children
   let text = screenLines(await show(panel)).join("\n");
   assertIncludes(text, "Delete installed?");
-  assertIncludes(text, "Frees its own file: 3.0 MiB (3145728 bytes).");
-  assertIncludes(text, "Its 2 children keep working.");
+  const prose = dialogProse(text);
+  assertIncludes(prose, "Frees up to 3.0 MiB (3145728 bytes): its own file. Disk layers are kept.");
+  assertIncludes(prose, "Its 2 children keep working: they are re-based onto s1, taking in the data shared");
   assertEquals(panel.key(press("x")).kind, "stay");
   assertEquals(panel.key(press("Escape")).kind, "stay");
   assertEquals(rowOf(await show(panel), "Delete installed?"), -1);
@@ -122,7 +131,7 @@ Deno.test("snapshot tree panel: delete says what it frees and what happens to th
   panel = new SnapshotTreePanel(branchingModel(false));
   pressAll(panel, ["Home", "Down", "d"]);
   text = screenLines(await show(panel)).join("\n");
-  assertIncludes(text, "4 snapshots below it are removed too");
+  assertIncludes(dialogProse(text), "4 snapshots below it are removed too");
   assertEquals(panel.key(press("y")), { kind: "action", action: { type: "delete", id: "s2" } });
 
   pressAll(panel, ["Down", "Down", "d"]); // crashed: a leaf
@@ -215,7 +224,6 @@ Deno.test("snapshot tree model: built from index entries plus a snapshot in prog
   });
   const model = snapshotTreeModel([entry("a", null, "first"), entry("b", "a", "")], {
     currentId: "b",
-    deleteKeepsChildren: true,
     inProgress: {
       id: "c",
       parentId: "b",
@@ -225,6 +233,7 @@ Deno.test("snapshot tree model: built from index entries plus a snapshot in prog
       bytesWritten: 1024,
     },
   });
+  assertEquals(model.deleteKeepsChildren, true);
   assertEquals(model.snapshots.map((s) => [s.id, s.progress]), [["a", null], ["b", null], ["c", 0.25]]);
   const panel = new SnapshotTreePanel(model);
   const term = await show(panel);

@@ -38,10 +38,18 @@ export function deleteDialog(model: SnapshotTreeModel, node: SnapshotView): Dial
   if (refused) return refused;
   const below = descendantsOf(model, node.id);
   const children = below.filter((s) => s.parentId === node.id);
-  const lines = [`Frees its own file: ${longBytes(node.bytes)}.`];
+  // Own bytes only: the engine's delete may have to copy shared data into re-based children.
+  const lines = [`Frees up to ${longBytes(node.bytes)}: its own file. Disk layers are kept.`];
   if (below.length === 0) lines.push("No snapshot depends on it.");
   else if (model.deleteKeepsChildren) {
-    lines.push(`Its ${plural(children.length, "child keeps", "children keep")} working.`);
+    const one = children.length === 1;
+    const where = node.parentId === null
+      ? (one ? "it becomes a root" : "they become roots")
+      : `${one ? "it is" : "they are"} re-based onto ${node.parentId}`;
+    lines.push(
+      `Its ${plural(children.length, "child keeps", "children keep")} working: ${where}, ` +
+        "taking in the data shared with it, so less may be freed.",
+    );
   } else {
     const more = below.reduce((sum, s) => sum + s.bytes, 0);
     lines.push(

@@ -4,9 +4,7 @@
  *
  * @example
  * ```ts
- * const model = snapshotTreeModel(stateDir.readIndex().snapshots, {
- *   currentId: session.baseId, deleteKeepsChildren: true,
- * });
+ * const model = snapshotTreeModel(stateDir.readIndex().snapshots, { currentId: session.baseId });
  * ```
  */
 import type { IndexEntry } from "../../core/snapshot/snapshot_index.ts";
@@ -53,7 +51,8 @@ export interface SnapshotInProgress {
 /** Options of {@link snapshotTreeModel}. */
 export interface SnapshotTreeOptions {
   readonly currentId: string | null;
-  readonly deleteKeepsChildren: boolean;
+  /** Default true: core/snapshot's `deleteSnapshot(dir, id, true)` re-bases the children. */
+  readonly deleteKeepsChildren?: boolean;
   readonly inProgress?: SnapshotInProgress | null;
 }
 
@@ -83,5 +82,9 @@ export function snapshotTreeModel(
       disks: [],
     });
   }
-  return { snapshots, currentId: options.currentId, deleteKeepsChildren: options.deleteKeepsChildren };
+  return {
+    snapshots,
+    currentId: options.currentId,
+    deleteKeepsChildren: options.deleteKeepsChildren ?? true,
+  };
 }

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const panel = new SnapshotTreePanel(snapshotTreeModel(index.snapshots, { currentId, deleteKeepsChildren }));
+ * const panel = new SnapshotTreePanel(snapshotTreeModel(index.snapshots, { currentId }));
  * const result = panel.key(event);
  * if (result.kind === "action") { await perform(result.action); panel.update(newModel); }
  * ```
