@@ -207,6 +207,11 @@ Deno.test("disk chain panel: new child, then update() with the grown chain selec
     assertIncludes(screenLines(await show(panel)).join("\n"), "Start a new child on C:?");
     const result = panel.key(press("y"));
     assertEquals(result, { kind: "action", action: { type: "new-child", drive: "C:", layerIndex: 2 } });
+    // When the app's action fails, it says why over the panel; any key dismisses it.
+    panel.notify("New child failed", ["disk full"]);
+    assertIncludes(screenLines(await show(panel)).join("\n"), "disk full");
+    assertEquals(panel.key(press("y")).kind, "stay");
+    assertEquals(rowOf(await show(panel), "disk full"), -1);
     f.c.pushChild(join(f.dir, "c-3.qcow2"), "qcow2"); // what the app does
     panel.update(fixtureModel(f));
     assertEquals(panel.selectedLayer?.layer.index, 2); // the same layer stays selected

@@ -13,7 +13,7 @@
 import type { ByteSink } from "../render/byte_sink.ts";
 import type { KeyEvent } from "../term/keys.ts";
 import { PanelCanvas, Style } from "./canvas.ts";
-import type { Dialog } from "./dialog.ts";
+import { Dialog } from "./dialog.ts";
 import { actionDialog, type DiskChainAction } from "./disk_chain_actions.ts";
 import { type DetailLine, detailLines, summaryLines } from "./disk_chain_details.ts";
 import type { DiskChainModel, DiskLayerView } from "./disk_chain_model.ts";
@@ -104,6 +104,11 @@ export class DiskChainPanel implements Panel<DiskChainAction> {
     }
     this.#cursor.reset(this.#rows.map((r) => r.kind === "layer"), prefer);
     if (this.#cursor.selected < 0) this.#details = false;
+  }
+
+  /** Shows a message over the panel until a key is pressed (e.g. why the app's action failed). */
+  notify(title: string, lines: readonly string[]): void {
+    this.#dialog = Dialog.notice<DiskChainAction>(title, lines);
   }
 
   key(event: KeyEvent): PanelResult<DiskChainAction> {

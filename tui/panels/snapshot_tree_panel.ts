@@ -13,7 +13,7 @@
 import type { ByteSink } from "../render/byte_sink.ts";
 import type { KeyEvent } from "../term/keys.ts";
 import { PanelCanvas, Style } from "./canvas.ts";
-import type { Dialog } from "./dialog.ts";
+import { Dialog } from "./dialog.ts";
 import { drawFooter, type FooterKey } from "./footer.ts";
 import { ListCursor } from "./list_cursor.ts";
 import { CLOSE, type Panel, type PanelArea, type PanelResult, placeBox, STAY } from "./panel.ts";
@@ -86,6 +86,11 @@ export class SnapshotTreePanel implements Panel<SnapshotTreeAction> {
     const at = this.#rows.findIndex((r) => r.node.id === before);
     this.#cursor.reset(this.#rows.map(() => true), at >= 0 ? at : this.#rows.length - 1);
     if (this.#editing && !this.#rows.some((r) => r.node.id === this.#editing?.id)) this.#editing = null;
+  }
+
+  /** Shows a message over the panel until a key is pressed (e.g. why the app's action failed). */
+  notify(title: string, lines: readonly string[]): void {
+    this.#dialog = Dialog.notice<SnapshotTreeAction>(title, lines);
   }
 
   key(event: KeyEvent): PanelResult<SnapshotTreeAction> {
