@@ -160,12 +160,20 @@ export class Machine implements Stateful {
     const timed = this.timed;
     const end = cpu.cycles + n;
     while (cpu.cycles < end) {
-      let next = Math.min(end, cpu.cycles + this.maxRun);
+      let event = end;
       for (let i = 0; i < timed.length; i++) {
         const at = timed[i].nextEvent();
-        if (at < next) next = at;
+        if (at < event) event = at;
       }
-      if (next > cpu.cycles) cpu.run(next - cpu.cycles);
+      const next = Math.min(event, cpu.cycles + this.maxRun);
+      if (next > cpu.cycles) {
+        // A halted CPU that cannot take an interrupt now sleeps until a device event and cannot
+        // reprogram a device meanwhile: skip to the event at once rather than in maxRun steps.
+        // run(1) takes a pending interrupt if it can; an idle cycle is what HLT spends anyway.
+        if (cpu.halted) cpu.run(1);
+        const to = cpu.halted ? event : next;
+        if (to > cpu.cycles) cpu.run(to - cpu.cycles);
+      }
       if (this.resetPending) {
         this.resetPending = false;
         cpu.reset();
