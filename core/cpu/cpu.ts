@@ -18,7 +18,9 @@ import type { InterruptController, InterruptPin } from "../devices/interrupts.ts
 import type { IoBus } from "../io/io_bus.ts";
 import type { PagedMemory } from "../memory/paged_memory.ts";
 import type { Stateful, StateValue } from "../state.ts";
+import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { fetch8 } from "./bus.ts";
+import { fastStep } from "./fast.ts";
 import { BASE_CYCLES, BIOS_TRAP_CYCLES, HLT_IDLE_CYCLES } from "./cycles.ts";
 import { DEFINED_FLAGS, FLAG_IF, FLAG_TF } from "./flags.ts";
 import { enterInterrupt } from "./interrupt.ts";
@@ -38,6 +40,8 @@ export interface CpuOptions {
 const INHIBIT_INTR = 1;
 /** `inhibit` bit: nothing (INTR, NMI, single-step) before the next instruction (after MOV/POP SS). */
 const INHIBIT_ALL = 3;
+
+const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
 
 /** 1 for prefix bytes: segment overrides, LOCK (F0 and its alias F1), REPNE, REP. */
 const PREFIX = /* @__PURE__ */ (() => {
@@ -277,7 +281,18 @@ export class Cpu implements Stateful, InterruptPin {
   private execute(): void {
     this.trapAfter = this.flags & FLAG_TF;
     this.inhibit = 0;
-    this.opStart = this.ip;
+    const ip = this.ip;
+    this.opStart = ip;
+    const lin = (this.sregs[CS] << 4) + ip;
+    // The fast path may read up to 6 instruction bytes straight from `bytes`: only when they
+    // are all in one non-MMIO page inside memory and IP does not wrap.
+    if (
+      ip <= 0xFFF9 && (lin & PAGE_OFFSET_MASK) <= PAGE_SIZE - 6 && lin <= this.addrMask - 5 &&
+      (this.pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) === 0 && fastStep(this, lin, ip)
+    ) {
+      if (this.trapAfter !== 0) this.interrupt(1);
+      return;
+    }
     const op = fetch8(this);
     if (PREFIX[op] === 0) {
       this.instructions++;
