@@ -16,6 +16,11 @@ import { buildMachine } from "../tui/app/build_machine.ts";
 import { type BootDisks, type DiskRequest, openBootDisks } from "../tui/app/boot_disks.ts";
 import { parseEscapes, type ScriptInput } from "../tui/app/key_script.ts";
 import { runHeadless } from "./run_headless.ts";
+import { basename, dirname } from "node:path";
+import { DiskSlot } from "../core/snapshot/disk_freeze.ts";
+import { SNAPSHOT_EXT } from "../core/snapshot/format.ts";
+import { defaultStateDir } from "../core/snapshot/state_dir.ts";
+import { parseRewind, type RewindSettings, SnapshotController } from "../tui/app/snapshots.ts";
 
 /** The demo floppy shipped with tty86, booted when no disk is given. */
 export const DEMO_DISK: string = fileURLToPath(new URL("../guest/demo/demo.img", import.meta.url));
@@ -65,6 +70,19 @@ export function registerRun(program: Command): void {
       collect,
       [] as string[],
     )
+    .option(
+      "--state-dir <dir>",
+      "where snapshots and snapshot disk layers go (default: <first disk>.tty86-state)",
+    )
+    .option(
+      "--restore <snapshot>",
+      "boot straight into a snapshot: an id in the state directory, or a .t86snap file",
+    )
+    .option(
+      "--rewind <interval:count>",
+      "take a snapshot every interval and keep the last count (e.g. 5s:60); Ctrl-] ← steps back",
+    )
+    .option("--pause-panels", "pause the guest while a panel (disks, snapshots) is open")
     .option("--headless", "run without a terminal (tests, scripts)")
     .option(
       "--type <text>",
@@ -135,12 +153,21 @@ export interface RunOptions {
   screen?: string;
   screenshot?: string;
   realtime?: true;
+  stateDir?: string;
+  restore?: string;
+  rewind?: string;
+  pausePanels?: true;
 }
 
 /** Runs `tty86 run`; returns the exit code. Errors become one line on stderr and exit code 1. */
 export async function runCommand(requests: DiskRequest[], options: RunOptions): Promise<number> {
   let disks: BootDisks | undefined;
+  let snapshots: SnapshotController | undefined;
   try {
+    const rewind: RewindSettings | null = options.rewind === undefined ? null : parseRewind(options.rewind);
+    const restore = options.restore === undefined
+      ? undefined
+      : restoreTarget(options.restore, options.stateDir);
     if (!options.headless && !Deno.stdin.isTerminal()) {
       throw new Error("stdin is not a terminal; use --headless");
     }
@@ -151,9 +178,25 @@ export async function runCommand(requests: DiskRequest[], options: RunOptions): 
       write: options.write === true,
       allowParentDirs: options.allowParentDir,
     });
-    const machine = buildMachine(disks, { cpu: options.cpu, boot: options.boot });
+    const floppies = disks.floppies.map((c) => new DiskSlot(c));
+    const hardDisks = disks.hardDisks.map((c) => new DiskSlot(c));
+    const machine = buildMachine({ floppies, hardDisks }, { cpu: options.cpu, boot: options.boot });
+    snapshots = new SnapshotController({
+      machine,
+      stateDir: restore?.stateDir ?? options.stateDir ?? defaultStateDir(requests[0].path),
+      drives: [
+        ...floppies.map((slot, i) => ({ drive: "ab"[i], slot })),
+        ...hardDisks.map((slot, i) => ({ drive: "cd"[i], slot })),
+      ],
+      write: options.write === true,
+      allowParentDirs: options.allowParentDir,
+      rewind,
+    });
+    if (restore !== undefined) await snapshots.restore(restore.id);
     if (options.headless) {
+      const snaps = snapshots;
       return await runHeadless(machine, {
+        onSlice: () => snaps.pump(),
         inputs: options.inputs,
         untilText: options.untilText,
         timeoutSeconds: options.timeout,
@@ -172,13 +215,32 @@ export async function runCommand(requests: DiskRequest[], options: RunOptions): 
         ? "truecolor"
         : Number(options.colors) as 16 | 256,
       prefix: options.prefix,
+      snapshots,
+      pausePanels: options.pausePanels === true,
     });
   } catch (error) {
     console.error(`tty86: ${oneLine(error)}`);
     return 1;
   } finally {
-    disks?.close();
+    try {
+      // Once the slots exist they own the chains (a restore switches them to other chains).
+      if (snapshots !== undefined) await snapshots.close();
+      else disks?.close();
+    } catch (error) {
+      console.error(`tty86: ${oneLine(error)}`);
+    }
   }
+}
+
+/** `--restore` as a snapshot id and the state directory holding it (a file names its own directory). */
+export function restoreTarget(
+  value: string,
+  stateDir: string | undefined,
+): { id: string; stateDir?: string } {
+  if (value.endsWith(SNAPSHOT_EXT)) {
+    return { id: basename(value, SNAPSHOT_EXT), stateDir: dirname(value) };
+  }
+  return { id: value, stateDir };
 }
 
 /** An error as one line without a stack trace. */

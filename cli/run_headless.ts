@@ -35,6 +35,8 @@ export interface HeadlessOptions {
   screenshot?: string;
   /** Throttle emulated time to real time instead of running flat out. */
   realtime: boolean;
+  /** Called after every slice (snapshot saving, lazy restore). */
+  onSlice?: () => void;
   /** Wall clock in ms (tests may inject one). */
   now?: () => number;
 }
@@ -60,6 +62,7 @@ export async function runHeadless(machine: Machine, options: HeadlessOptions): P
   let found = false;
   while (now() < deadline) {
     machine.runCycles(slice);
+    options.onSlice?.();
     const emulated = machine.emulatedSeconds();
     if (polls.polled) script.pump(emulated, machine.keyboard);
     if (

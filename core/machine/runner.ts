@@ -25,6 +25,8 @@ export interface RunnerOptions {
   maxLagSeconds?: number;
   /** Called after a slice in which at least one vertical retrace happened. */
   onFrame?: (machine: Machine) => void;
+  /** Called after every slice (background work such as snapshot saving; keep it to about 1 ms). */
+  onSlice?: (machine: Machine) => void;
   /** Wall clock in ms (default performance.now). */
   now?: () => number;
 }
@@ -51,6 +53,7 @@ export class MachineRunner {
   private readonly burstMillis: number;
   private readonly maxLagSeconds: number;
   private readonly onFrame: ((machine: Machine) => void) | null;
+  private readonly onSlice: ((machine: Machine) => void) | null;
   private readonly now: () => number;
   private running = false;
   private stopped = false;
@@ -78,6 +81,7 @@ export class MachineRunner {
     this.burstMillis = options.burstMillis ?? 20;
     this.maxLagSeconds = options.maxLagSeconds ?? 0.25;
     this.onFrame = options.onFrame ?? null;
+    this.onSlice = options.onSlice ?? null;
     this.now = options.now ?? (() => performance.now());
     machine.vga.onRetrace = () => {
       this.retraceSeen = true;
@@ -172,6 +176,7 @@ export class MachineRunner {
     this.retraceSeen = false;
     this.machine.runCycles(this.sliceCycles);
     if (this.retraceSeen && this.onFrame !== null) this.onFrame(this.machine);
+    if (this.onSlice !== null) this.onSlice(this.machine);
   }
 
   private targetEmu(wall: number): number {

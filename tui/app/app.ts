@@ -24,6 +24,11 @@ import type { OutputWriter } from "../term/output.ts";
 import { FramePacer, type PacerQuality } from "../pacer/frame_pacer.ts";
 import { helpLines, writeHelpOverlay } from "./help_overlay.ts";
 import { formatStatus, writeStatusLine } from "./status_line.ts";
+import type { SnapshotController } from "./snapshots.ts";
+import { DiskChainPanel } from "../panels/disk_chain_panel.ts";
+import { SnapshotTreePanel } from "../panels/snapshot_tree_panel.ts";
+import type { DiskChainAction } from "../panels/disk_chain_actions.ts";
+import type { SnapshotTreeAction } from "../panels/snapshot_tree_actions.ts";
 
 /** Choices for the interactive run. */
 export interface InteractiveOptions {
@@ -31,10 +36,21 @@ export interface InteractiveOptions {
   render: "auto" | "text" | "halfblock" | "sixel" | "kitty";
   colors?: 16 | 256 | "truecolor";
   prefix: string;
+  /** Live snapshots, restore, rewind and the panels; without it those hotkeys are not available. */
+  snapshots?: SnapshotController;
+  /** Pause the guest while a panel is open (default: it runs on underneath). */
+  pausePanels?: boolean;
 }
 
+/** An open panel and what its actions do. */
+type OpenPanel =
+  | { kind: "tree"; panel: SnapshotTreePanel }
+  | { kind: "disks"; panel: DiskChainPanel };
+
 /** Hotkey commands this app handles; the rest say "not available yet". */
-const AVAILABLE: ReadonlySet<HotkeyCommand> = new Set(["quit", "pause", "reset", "status", "help"]);
+const BASIC: readonly HotkeyCommand[] = ["quit", "pause", "reset", "status", "help"];
+/** Commands that need a snapshot controller. */
+const SNAPSHOT_COMMANDS: readonly HotkeyCommand[] = ["snapshot", "restore", "rewind", "disks", "snapshots"];
 /** How often the status line is refreshed. */
 const STATUS_INTERVAL_MS = 500;
 /** How long a note stays on the status line. */
@@ -87,6 +103,11 @@ export class App {
   private noteUntil = 0;
   private lastKind: "text" | "graphics" | null = null;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly available: ReadonlySet<HotkeyCommand>;
+  private readonly snapshots: SnapshotController | null;
+  private openPanel: OpenPanel | null = null;
+  private pausedForPanel = false;
+  private snapshotWasBusy = false;
   // Figures for the status line, over the last status interval.
   private windowStart = performance.now();
   private windowPresents = 0;
@@ -101,6 +122,8 @@ export class App {
     private readonly options: InteractiveOptions,
   ) {
     this.caps = caps;
+    this.snapshots = options.snapshots ?? null;
+    this.available = new Set([...BASIC, ...(this.snapshots ? SNAPSHOT_COMMANDS : [])]);
     this.pixelsAvailable = caps.sixel || caps.kitty;
     this.pacer = new FramePacer({ pixelsAvailable: this.pixelsAvailable && options.render === "auto" });
     this.quality = this.pacer.quality;
@@ -112,7 +135,13 @@ export class App {
       prefix: options.prefix,
       releasesReported: session.kittyKeyboard,
     });
-    this.runner = new MachineRunner(machine, { turbo: options.turbo, onFrame: () => this.onRetrace() });
+    const snapshots = this.snapshots;
+    this.runner = new MachineRunner(machine, {
+      turbo: options.turbo,
+      onFrame: () => this.onRetrace(),
+      onSlice: snapshots ? () => snapshots.pump() : undefined,
+    });
+    if (snapshots) snapshots.onChange = (note) => this.showNote(note);
   }
 
   /** Runs until quit; returns the exit code. */
@@ -141,8 +170,43 @@ export class App {
     this.relayout();
   }
 
+  /** The open panel, if any (tests look at it). */
+  get panel(): OpenPanel | null {
+    return this.openPanel;
+  }
+
   /** A hotkey command. */
   command(command: HotkeyCommand): void {
+    const snaps = this.snapshots;
+    if (snaps !== null) {
+      switch (command) {
+        case "snapshot":
+          this.takeSnapshot(snaps);
+          return;
+        case "restore": {
+          const id = snaps.latestId();
+          if (id === null) this.showNote("no snapshots yet: Ctrl-] s takes one");
+          else this.restoreSnapshot(snaps, id, `restored ${id}`);
+          return;
+        }
+        case "rewind": {
+          const id = snaps.rewindTarget();
+          if (id === null) {
+            this.showNote(snaps.rewindRing.length === 0 ? "rewind: no rewind snapshots (see --rewind)" : "");
+            return;
+          }
+          const ring = snaps.rewindRing;
+          this.restoreSnapshot(snaps, id, `rewound to ${id} (${ring.length - ring.indexOf(id)} back)`);
+          return;
+        }
+        case "disks":
+          this.showPanel({ kind: "disks", panel: new DiskChainPanel(snaps.diskModel()) });
+          return;
+        case "snapshots":
+          this.showPanel({ kind: "tree", panel: new SnapshotTreePanel(snaps.treeModel()) });
+          return;
+      }
+    }
     switch (command) {
       case "quit":
         this.quit();
@@ -184,7 +248,7 @@ export class App {
       this.quit();
       return;
     }
-    if (this.helpShown) return;
+    if (this.helpShown || this.openPanel !== null) return;
     const now = performance.now();
     const speed = this.runner.stats().speedPercent;
     const lagging = !this.runner.turbo && speed > 0 && speed < LAGGING_PERCENT;
@@ -248,17 +312,143 @@ export class App {
       this.drawHelp();
       return;
     }
+    if (this.openPanel !== null) {
+      this.drawPanel();
+      return;
+    }
     if (this.runner.isPaused) this.present(performance.now(), Infinity);
     else this.flush();
   }
 
+  // ---- Snapshots and panels ---------------------------------------------------
+
+  private takeSnapshot(snaps: SnapshotController): void {
+    let request;
+    try {
+      request = snaps.snapshot();
+    } catch (e) {
+      this.showNote(`snapshot failed: ${oneLine(e)}`);
+      return;
+    }
+    this.showNote(request.queued ? "snapshot queued: another one is still saving" : "snapshot started");
+    this.snapshotWasBusy = true;
+    request.done.then(
+      (entry) => {
+        this.showNote(`snapshot ${entry.id} saved`);
+        this.updatePanel();
+      },
+      (e) => this.showNote(`snapshot failed: ${oneLine(e)}`),
+    );
+  }
+
+  private restoreSnapshot(snaps: SnapshotController, id: string, note: string): void {
+    this.input.releaseAll();
+    this.showNote(`restoring ${id}…`);
+    snaps.restore(id).then(
+      () => {
+        this.pacer.resetTiming();
+        this.refresh();
+        this.showNote(note);
+        this.updatePanel();
+      },
+      (e) => this.showNote(`restore failed: ${oneLine(e)}`),
+    );
+  }
+
+  private showPanel(open: OpenPanel): void {
+    if (this.openPanel === null) {
+      this.input.releaseAll();
+      if (this.options.pausePanels && !this.runner.isPaused) {
+        this.runner.pause();
+        this.pausedForPanel = true;
+      }
+    }
+    this.helpShown = false;
+    this.openPanel = open;
+    this.input.intercept = (key, pressed, mods) => this.panelKey({ key, pressed, mods });
+    this.drawPanel();
+  }
+
+  private closePanel(): void {
+    this.openPanel = null;
+    this.input.intercept = null;
+    if (this.pausedForPanel) {
+      this.pausedForPanel = false;
+      this.runner.resume();
+      this.pacer.resetTiming();
+    }
+    this.sink.writeAscii("\x1b[0m\x1b[2J");
+    this.refresh();
+  }
+
+  private panelKey(event: { key: string; pressed: boolean; mods: number }): void {
+    const open = this.openPanel;
+    if (open === null) return;
+    const result = open.kind === "tree" ? open.panel.key(event) : open.panel.key(event);
+    if (result.kind === "close") {
+      this.closePanel();
+      return;
+    }
+    if (result.kind === "action") {
+      if (open.kind === "tree") this.treeAction(open.panel, result.action as SnapshotTreeAction);
+      else this.diskAction(open.panel, result.action as DiskChainAction);
+    }
+    this.drawPanel();
+  }
+
+  private treeAction(panel: SnapshotTreePanel, action: SnapshotTreeAction): void {
+    const snaps = this.snapshots;
+    if (snaps === null) return;
+    if (action.type === "restore") this.input.releaseAll();
+    snaps.treeAction(action).then(
+      (note) => {
+        if (action.type === "restore") this.pacer.resetTiming();
+        this.showNote(note);
+        this.updatePanel();
+      },
+      (e) => {
+        panel.notify(`Cannot ${action.type}`, [oneLine(e)]);
+        this.drawPanel();
+      },
+    );
+  }
+
+  private diskAction(panel: DiskChainPanel, action: DiskChainAction): void {
+    const snaps = this.snapshots;
+    if (snaps === null) return;
+    try {
+      this.showNote(snaps.diskAction(action));
+    } catch (e) {
+      panel.notify(`Cannot ${action.type}`, [oneLine(e)]);
+    }
+    panel.update(snaps.diskModel());
+  }
+
+  /** Rebuilds the open panel's model (after an action or a finished snapshot) and redraws it. */
+  private updatePanel(): void {
+    const open = this.openPanel;
+    const snaps = this.snapshots;
+    if (open === null || snaps === null) return;
+    if (open.kind === "tree") open.panel.update(snaps.treeModel());
+    else open.panel.update(snaps.diskModel());
+    this.drawPanel();
+  }
+
+  private drawPanel(): void {
+    const open = this.openPanel;
+    if (open === null) return;
+    open.panel.render(this.sink, { cols: this.caps.cols, rows: this.caps.rows });
+    this.flush();
+  }
+
   private drawHelp(): void {
-    const lines = helpLines(this.input.hotkeys.prefix.label, AVAILABLE);
+    const lines = helpLines(this.input.hotkeys.prefix.label, this.available);
     writeHelpOverlay(this.sink, this.caps.cols, this.caps.rows, lines);
     this.flush();
   }
 
   private showNote(note: string): void {
+    if (note === "") return;
     this.note = note;
     this.noteUntil = performance.now() + NOTE_MS;
     if (this.statusShown) {
@@ -266,6 +456,8 @@ export class App {
       this.flush();
       return;
     }
+    // An open panel keeps the screen; the note waits for the status line.
+    if (this.openPanel !== null) return;
     // Without the status line, the note is drawn once over the last row until the next redraw.
     writeStatusLine(this.sink, this.caps.rows - 1, this.caps.cols, ` tty86: ${note}`);
     this.flush();
@@ -274,6 +466,16 @@ export class App {
   /** Every status interval: update the figures and redraw the status line. */
   private tick(): void {
     const now = performance.now();
+    const saving = this.snapshots?.statusText() ?? null;
+    if (saving !== null) {
+      this.snapshotWasBusy = true;
+      this.showNote(saving);
+      if (this.openPanel?.kind === "tree") this.updatePanel();
+    } else if (this.snapshotWasBusy) {
+      this.snapshotWasBusy = false;
+      this.updatePanel();
+    }
+    if (this.openPanel !== null && this.openPanel.panel.busy) this.drawPanel();
     const seconds = (now - this.windowStart) / 1000;
     this.presentedFps = this.windowPresents / seconds;
     this.bytesPerSecond = this.windowBytes / seconds;
@@ -282,7 +484,7 @@ export class App {
     if (this.note !== "" && now >= this.noteUntil) {
       this.note = "";
       // A note drawn over the picture is gone at the next full redraw.
-      if (!this.statusShown && !this.helpShown) this.refresh();
+      if (!this.statusShown && !this.helpShown && this.openPanel === null) this.refresh();
     }
     if (this.statusShown) {
       this.appendStatus();
@@ -305,4 +507,8 @@ export class App {
     });
     writeStatusLine(this.sink, this.caps.rows - 1, this.caps.cols, text);
   }
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
 }

@@ -8,7 +8,7 @@
  */
 import type { CpuModel } from "../../core/cpu/registers.ts";
 import { Machine } from "../../core/machine/machine.ts";
-import type { BootDisks } from "./boot_disks.ts";
+import type { BlockDevice } from "../../disks/block_device.ts";
 
 /** Machine choices from the command line. */
 export interface MachineChoices {
@@ -18,12 +18,15 @@ export interface MachineChoices {
 }
 
 /** A powered-on machine with the disks attached. */
-export function buildMachine(disks: BootDisks, choices: MachineChoices): Machine {
+export function buildMachine(
+  disks: { readonly floppies: readonly BlockDevice[]; readonly hardDisks: readonly BlockDevice[] },
+  choices: MachineChoices,
+): Machine {
   const first = choices.boot ?? (disks.floppies.length > 0 || disks.hardDisks.length === 0 ? "a" : "c");
   const machine = new Machine({
     cpuModel: choices.cpu,
-    floppies: disks.floppies,
-    hardDisks: disks.hardDisks,
+    floppies: [...disks.floppies],
+    hardDisks: [...disks.hardDisks],
     bootOrder: first === "a" ? ["a", "c"] : ["c", "a"],
   });
   machine.powerOn();

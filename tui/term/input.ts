@@ -47,6 +47,8 @@ export class TerminalInput {
   readonly hotkeys: HotkeyPrefix;
   readonly translator: KeyTranslator;
   readonly paste: PasteQueue;
+  /** While set, keys that are not hotkeys go here instead of the guest (an open panel); releases too. */
+  intercept: ((key: string, pressed: boolean, mods: number) => void) | null = null;
   private readonly scheduler: Scheduler;
   private readonly escapeTimeoutMs: number;
   private escapeTimer: unknown = undefined;
@@ -70,7 +72,8 @@ export class TerminalInput {
     const sink: KeySink = {
       key: (key, pressed, mods, releaseReported) => {
         if (!this.hotkeys.filter(key, pressed, mods, releaseReported)) {
-          this.translator.key(key, pressed, mods, releaseReported);
+          if (this.intercept !== null) this.intercept(key, pressed, mods);
+          else this.translator.key(key, pressed, mods, releaseReported);
         }
       },
       pasteChar: (codePoint) => this.paste.push(codePoint),
