@@ -1,0 +1,98 @@
+/**
+ * Snapshots through the real program in a PTY: Ctrl-] s saves a live snapshot (the note says so),
+ * Ctrl-] t shows it in the snapshot tree panel, Esc closes the panel and the guest screen is
+ * redrawn, Ctrl-] q quits and the terminal is restored.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import * as pty from "node-pty";
+import xterm from "@xterm/headless";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const COLS = 100;
+const ROWS = 40;
+
+type XtermModule = typeof xterm & { default?: typeof xterm };
+const Terminal = ((xterm as XtermModule).default ?? xterm).Terminal;
+
+function screen(term: InstanceType<typeof Terminal>): string {
+  const lines: string[] = [];
+  const buffer = term.buffer.active;
+  for (let i = 0; i < term.rows; i++) {
+    lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? "");
+  }
+  return lines.join("\n");
+}
+
+async function waitFor(what: string, test: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = performance.now();
+  while (!test()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+Deno.test("tty86 in a PTY: Ctrl-] s snapshot, Ctrl-] t tree panel, Esc, Ctrl-] q, terminal restored", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-snappty-" });
+  const stateDir = join(tmp, "state");
+  const script = `'${Deno.execPath()}' run -A main.ts run --render text --state-dir '${stateDir}'; ` +
+    `echo "EXIT=$?"; stty -a`;
+  const child = pty.spawn("/bin/sh", ["-c", script], {
+    cols: COLS,
+    rows: ROWS,
+    name: "xterm-256color",
+    cwd: ROOT,
+    env: { ...Deno.env.toObject(), TERM: "xterm-256color", COLORTERM: "truecolor" },
+  });
+  const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0 });
+  term.onData((reply: string) => child.write(reply));
+  let output = "";
+  let exited = false;
+  child.onData((data: string) => {
+    output += data;
+    term.write(data);
+  });
+  child.onExit(() => (exited = true));
+  try {
+    await waitFor("the demo menu", () => screen(term).includes("demo disk"));
+    child.write("\x1ds");
+    await waitFor("the snapshot to be saved", () => /snapshot \S+ saved/.test(output));
+    const id = /snapshot (\S+) saved/.exec(output)![1];
+    const index = JSON.parse(Deno.readTextFileSync(join(stateDir, "index.json")));
+    assert.deepEqual(index.snapshots.map((s: { id: string }) => s.id), [id]);
+
+    child.write("\x1dt");
+    await waitFor(
+      "the snapshot tree",
+      () => screen(term).includes("Snapshots (1)") && screen(term).includes(id),
+    );
+
+    child.write("\x1b");
+    await waitFor(
+      "the panel to close",
+      () => !screen(term).includes("Snapshots (1)") && screen(term).includes("demo disk"),
+    );
+
+    child.write("\x1d");
+    child.write("q");
+    await waitFor("exit", () => exited && output.includes("EXIT="), 15_000);
+  } finally {
+    if (!exited) child.kill();
+    term.dispose();
+  }
+  const at = output.indexOf("EXIT=");
+  const afterChild = output.slice(at);
+  const beforeExit = output.slice(0, at);
+  assert.ok(afterChild.startsWith("EXIT=0"), afterChild.slice(0, 200));
+  assert.ok(
+    beforeExit.lastIndexOf("\x1b[?1049l") > beforeExit.lastIndexOf("\x1b[?1049h"),
+    "left the alt screen",
+  );
+  assert.ok(beforeExit.lastIndexOf("\x1b[?25h") > beforeExit.lastIndexOf("\x1b[?25l"), "cursor shown");
+  assert.ok(/(^|\s)icanon\s/.test(afterChild), `not cooked: ${afterChild}`);
+  // The snapshot and the disk layer it froze are kept; the unreferenced top of this run is gone.
+  const names = [...Deno.readDirSync(stateDir)].map((e) => e.name).sort();
+  assert.equal(names.filter((n) => n.endsWith(".t86snap")).length, 1, names.join(", "));
+  assert.equal(names.filter((n) => n.endsWith(".qcow2")).length, 1, names.join(", "));
+  await Deno.remove(tmp, { recursive: true });
+});
