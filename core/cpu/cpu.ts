@@ -18,9 +18,8 @@ import type { InterruptController, InterruptPin } from "../devices/interrupts.ts
 import type { IoBus } from "../io/io_bus.ts";
 import type { PagedMemory } from "../memory/paged_memory.ts";
 import type { Stateful, StateValue } from "../state.ts";
-import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { fetch8 } from "./bus.ts";
-import { fastStep } from "./fast.ts";
+import { fastRun } from "./fast.ts";
 import { BASE_CYCLES, BIOS_TRAP_CYCLES, HLT_IDLE_CYCLES } from "./cycles.ts";
 import { DEFINED_FLAGS, FLAG_IF, FLAG_TF } from "./flags.ts";
 import { enterInterrupt } from "./interrupt.ts";
@@ -40,8 +39,6 @@ export interface CpuOptions {
 const INHIBIT_INTR = 1;
 /** `inhibit` bit: nothing (INTR, NMI, single-step) before the next instruction (after MOV/POP SS). */
 const INHIBIT_ALL = 3;
-
-const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
 
 /** 1 for prefix bytes: segment overrides, LOCK (F0 and its alias F1), REPNE, REP. */
 const PREFIX = /* @__PURE__ */ (() => {
@@ -103,13 +100,13 @@ export class Cpu implements Stateful, InterruptPin {
   private intrLine = false;
   private nmiPending = false;
   /** halted || nmiPending || intrLine: one field for the run loop to test per instruction. */
-  private attention = false;
+  attention = false;
   /** Interrupt shadow left by the previous instruction (INHIBIT_* bits). */
-  private inhibit = 0;
+  inhibit = 0;
   /** TF as it was when the current instruction began (it traps after the instruction). */
   private trapAfter = 0;
   private runEnd = Infinity;
-  private stopRequested = false;
+  stopRequested = false;
 
   constructor(memory: PagedMemory, io: IoBus, options: CpuOptions = {}) {
     this.model = options.model ?? "80186";
@@ -211,7 +208,9 @@ export class Cpu implements Stateful, InterruptPin {
           break;
         }
       }
-      this.execute();
+      // Straight-line stretches run in the fast path's own loop; it stops before anything
+      // it does not handle, which the general path then executes.
+      if (fastRun(this, end, 0x7FFFFFFF) === 0) this.execute();
     }
     this.runEnd = Infinity;
   }
@@ -279,20 +278,10 @@ export class Cpu implements Stateful, InterruptPin {
 
   /** Executes one instruction including its prefixes, then a single-step trap if TF was set. */
   private execute(): void {
+    if (fastRun(this, Infinity, 1) !== 0) return;
     this.trapAfter = this.flags & FLAG_TF;
     this.inhibit = 0;
-    const ip = this.ip;
-    this.opStart = ip;
-    const lin = (this.sregs[CS] << 4) + ip;
-    // The fast path may read up to 6 instruction bytes straight from `bytes`: only when they
-    // are all in one non-MMIO page inside memory and IP does not wrap.
-    if (
-      ip <= 0xFFF9 && (lin & PAGE_OFFSET_MASK) <= PAGE_SIZE - 6 && lin <= this.addrMask - 5 &&
-      (this.pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) === 0 && fastStep(this, lin, ip)
-    ) {
-      if (this.trapAfter !== 0) this.interrupt(1);
-      return;
-    }
+    this.opStart = this.ip;
     const op = fetch8(this);
     if (PREFIX[op] === 0) {
       this.instructions++;

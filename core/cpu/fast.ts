@@ -9,12 +9,27 @@
  * that does not apply (memory operand forms it leaves to the table, odd encodings)
  * returns false before changing any state, and the caller runs the general path.
  */
-import { alu16, alu8, dec16, dec8, inc16, inc8, logic16, logic8 } from "./alu.ts";
+import { dec16, dec8, inc16, inc8, logic16, logic8 } from "./alu.ts";
 import { pop16, push16, read16, read8, write16, write8 } from "./bus.ts";
 import type { Cpu } from "./cpu.ts";
 import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
-import { FLAG_CF, FLAG_DF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF } from "./flags.ts";
-import { CX, DI, DS, ES, SI } from "./registers.ts";
+import {
+  ARITH_FLAGS,
+  FLAG_AF,
+  FLAG_CF,
+  FLAG_DF,
+  FLAG_OF,
+  FLAG_PF,
+  FLAG_SF,
+  FLAG_TF,
+  FLAG_ZF,
+  PARITY,
+  SZP8,
+} from "./flags.ts";
+
+const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
+import { CS, CX, DI, DS, ES, SI } from "./registers.ts";
+import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { shift16, shift8 } from "./shift.ts";
 
 /** Condition `n` (0–15) of Jcc 70+n on a FLAGS value. */
@@ -53,358 +68,439 @@ function r8(n: number): number {
   return ((n & 3) << 1) | (n >>> 2);
 }
 
+/** ALU operation `alu` (0–7) on words with FLAGS, one level deep so the fast loop inlines it. */
+function aluW(c: Cpu, alu: number, a: number, b: number): number {
+  let r: number;
+  let f = c.flags & ~ARITH_FLAGS;
+  switch (alu) {
+    case 1:
+      r = a | b;
+      return (c.flags = f | ((r >>> 8) & FLAG_SF) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF], r);
+    case 4:
+      r = a & b;
+      return (c.flags = f | ((r >>> 8) & FLAG_SF) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF], r);
+    case 6:
+      r = a ^ b;
+      return (c.flags = f | ((r >>> 8) & FLAG_SF) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF], r);
+    case 0:
+    case 2:
+      r = a + b + (alu === 2 ? c.flags & FLAG_CF : 0);
+      f |= ((r ^ a) & (r ^ b) & 0x8000) >>> 4;
+      break;
+    default:
+      r = a - b - (alu === 3 ? c.flags & FLAG_CF : 0);
+      f |= ((a ^ b) & (a ^ r) & 0x8000) >>> 4;
+  }
+  const w = r & 0xFFFF;
+  c.flags = f | ((r >>> 16) & 1) | ((w >>> 8) & FLAG_SF) | (w === 0 ? FLAG_ZF : 0) | PARITY[w & 0xFF] |
+    ((a ^ b ^ r) & FLAG_AF);
+  return w;
+}
+
+/** ALU operation `alu` (0–7) on bytes with FLAGS. */
+function aluB(c: Cpu, alu: number, a: number, b: number): number {
+  let r: number;
+  let f = c.flags & ~ARITH_FLAGS;
+  switch (alu) {
+    case 1:
+      r = a | b;
+      return (c.flags = f | SZP8[r], r);
+    case 4:
+      r = a & b;
+      return (c.flags = f | SZP8[r], r);
+    case 6:
+      r = a ^ b;
+      return (c.flags = f | SZP8[r], r);
+    case 0:
+    case 2:
+      r = a + b + (alu === 2 ? c.flags & FLAG_CF : 0);
+      f |= ((r ^ a) & (r ^ b) & 0x80) << 4;
+      break;
+    default:
+      r = a - b - (alu === 3 ? c.flags & FLAG_CF : 0);
+      f |= ((a ^ b) & (a ^ r) & 0x80) << 4;
+  }
+  const w = r & 0xFF;
+  c.flags = f | ((r >>> 8) & 1) | SZP8[w] | ((a ^ b ^ r) & FLAG_AF);
+  return w;
+}
+
 /**
- * Executes the instruction at linear `lin` (= CS:IP, IP = `ip`) if it is one the fast
- * path handles; true when it did (IP, cycles and the instruction count updated).
+ * Runs fast-path instructions while `cycles` < `end`, at most `limit` of them, and returns
+ * how many it ran. It stops before an instruction it does not handle, when the CPU needs
+ * attention (interrupt line, NMI, HLT), on requestStop, and never starts with TF set (the
+ * trap and interrupt shadows are the general path's business). Each instruction clears
+ * the interrupt shadow as the general path does, and keeps IP, cycles and the
+ * instruction count exact, as devices may read them from a memory-mapped write.
  */
-export function fastStep(c: Cpu, lin: number, ip: number): boolean {
+export function fastRun(c: Cpu, end: number, limit: number): number {
+  if ((c.flags & FLAG_TF) !== 0) return 0;
   const bytes = c.bytes;
   const regs = c.regs;
-  const op = bytes[lin];
-  let len = 1;
-  let extra = 0;
-  switch (op) {
-    case 0x00:
-    case 0x08:
-    case 0x10:
-    case 0x18:
-    case 0x20:
-    case 0x28:
-    case 0x30:
-    case 0x38: { // op r/m8, r8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const d = r8(m & 7);
-      const alu = op >>> 3;
-      const r = alu8(c, alu, c.regs8[d], c.regs8[r8((m >>> 3) & 7)]);
-      if (alu !== 7) c.regs8[d] = r;
-      len = 2;
-      break;
+  const regs8 = c.regs8;
+  const sregs = c.sregs;
+  const pageFlags = c.pageFlags;
+  const lastCodeByte = c.addrMask - 5;
+  let done = 0;
+  while (done < limit && c.cycles < end && !c.attention && !c.stopRequested) {
+    const ip = c.ip;
+    const lin = (sregs[CS] << 4) + ip;
+    // Up to 6 instruction bytes are read straight from `bytes`: only when they all lie in one
+    // non-MMIO page inside memory and IP does not wrap.
+    if (
+      ip > 0xFFF9 || (lin & PAGE_OFFSET_MASK) > PAGE_SIZE - 6 || lin > lastCodeByte ||
+      (pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) !== 0
+    ) {
+      return done;
     }
-    case 0x01:
-    case 0x09:
-    case 0x11:
-    case 0x19:
-    case 0x21:
-    case 0x29:
-    case 0x31:
-    case 0x39: { // op r/m16, r16
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const alu = op >>> 3;
-      const r = alu16(c, alu, regs[m & 7], regs[(m >>> 3) & 7]);
-      if (alu !== 7) regs[m & 7] = r;
-      len = 2;
-      break;
-    }
-    case 0x02:
-    case 0x0A:
-    case 0x12:
-    case 0x1A:
-    case 0x22:
-    case 0x2A:
-    case 0x32:
-    case 0x3A: { // op r8, r/m8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const d = r8((m >>> 3) & 7);
-      const alu = op >>> 3;
-      const r = alu8(c, alu, c.regs8[d], c.regs8[r8(m & 7)]);
-      if (alu !== 7) c.regs8[d] = r;
-      len = 2;
-      break;
-    }
-    case 0x03:
-    case 0x0B:
-    case 0x13:
-    case 0x1B:
-    case 0x23:
-    case 0x2B:
-    case 0x33:
-    case 0x3B: { // op r16, r/m16
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const alu = op >>> 3;
-      const d = (m >>> 3) & 7;
-      const r = alu16(c, alu, regs[d], regs[m & 7]);
-      if (alu !== 7) regs[d] = r;
-      len = 2;
-      break;
-    }
-    case 0x04:
-    case 0x0C:
-    case 0x14:
-    case 0x1C:
-    case 0x24:
-    case 0x2C:
-    case 0x34:
-    case 0x3C: { // op AL, imm8
-      const alu = op >>> 3;
-      const r = alu8(c, alu, c.regs8[0], bytes[lin + 1]);
-      if (alu !== 7) c.regs8[0] = r;
-      len = 2;
-      break;
-    }
-    case 0x05:
-    case 0x0D:
-    case 0x15:
-    case 0x1D:
-    case 0x25:
-    case 0x2D:
-    case 0x35:
-    case 0x3D: { // op AX, imm16
-      const alu = op >>> 3;
-      const r = alu16(c, alu, regs[0], bytes[lin + 1] | (bytes[lin + 2] << 8));
-      if (alu !== 7) regs[0] = r;
-      len = 3;
-      break;
-    }
-    case 0x40:
-    case 0x41:
-    case 0x42:
-    case 0x43:
-    case 0x44:
-    case 0x45:
-    case 0x46:
-    case 0x47:
-      regs[op & 7] = inc16(c, regs[op & 7]);
-      break;
-    case 0x48:
-    case 0x49:
-    case 0x4A:
-    case 0x4B:
-    case 0x4C:
-    case 0x4D:
-    case 0x4E:
-    case 0x4F:
-      regs[op & 7] = dec16(c, regs[op & 7]);
-      break;
-    case 0x50:
-    case 0x51:
-    case 0x52:
-    case 0x53:
-    case 0x55:
-    case 0x56:
-    case 0x57:
-      push16(c, regs[op & 7]);
-      break;
-    case 0x58:
-    case 0x59:
-    case 0x5A:
-    case 0x5B:
-    case 0x5C:
-    case 0x5D:
-    case 0x5E:
-    case 0x5F:
-      regs[op & 7] = pop16(c);
-      break;
-    case 0x70:
-    case 0x71:
-    case 0x72:
-    case 0x73:
-    case 0x74:
-    case 0x75:
-    case 0x76:
-    case 0x77:
-    case 0x78:
-    case 0x79:
-    case 0x7A:
-    case 0x7B:
-    case 0x7C:
-    case 0x7D:
-    case 0x7E:
-    case 0x7F:
-      len = 2;
-      if (cond(c.flags, op & 15)) {
-        len += (bytes[lin + 1] << 24) >> 24;
-        extra = BRANCH_TAKEN_CYCLES;
-      }
-      break;
-    case 0x80:
-    case 0x82: { // group 1 r/m8, imm8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const d = r8(m & 7);
-      const alu = (m >>> 3) & 7;
-      const r = alu8(c, alu, c.regs8[d], bytes[lin + 2]);
-      if (alu !== 7) c.regs8[d] = r;
-      len = 3;
-      break;
-    }
-    case 0x81: { // group 1 r/m16, imm16
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const alu = (m >>> 3) & 7;
-      const r = alu16(c, alu, regs[m & 7], bytes[lin + 2] | (bytes[lin + 3] << 8));
-      if (alu !== 7) regs[m & 7] = r;
-      len = 4;
-      break;
-    }
-    case 0x83: { // group 1 r/m16, sign-extended imm8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const alu = (m >>> 3) & 7;
-      const r = alu16(c, alu, regs[m & 7], ((bytes[lin + 2] << 24) >> 24) & 0xFFFF);
-      if (alu !== 7) regs[m & 7] = r;
-      len = 3;
-      break;
-    }
-    case 0x84: { // TEST r/m8, r8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      logic8(c, c.regs8[r8(m & 7)] & c.regs8[r8((m >>> 3) & 7)]);
-      len = 2;
-      break;
-    }
-    case 0x85: { // TEST r/m16, r16
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      logic16(c, regs[m & 7] & regs[(m >>> 3) & 7]);
-      len = 2;
-      break;
-    }
-    case 0x88: { // MOV r/m8, r8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      c.regs8[r8(m & 7)] = c.regs8[r8((m >>> 3) & 7)];
-      len = 2;
-      break;
-    }
-    case 0x89: { // MOV r/m16, r16
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      regs[m & 7] = regs[(m >>> 3) & 7];
-      len = 2;
-      break;
-    }
-    case 0x8A: { // MOV r8, r/m8
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      c.regs8[r8((m >>> 3) & 7)] = c.regs8[r8(m & 7)];
-      len = 2;
-      break;
-    }
-    case 0x8B: { // MOV r16, r/m16
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      regs[(m >>> 3) & 7] = regs[m & 7];
-      len = 2;
-      break;
-    }
-    case 0x90:
-      break;
-    case 0xAA: // STOSB
-      write8(c, ES, regs[DI], c.regs8[0]);
-      regs[DI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
-      break;
-    case 0xAB: // STOSW
-      write16(c, ES, regs[DI], regs[0]);
-      regs[DI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
-      break;
-    case 0xAC: // LODSB
-      c.regs8[0] = read8(c, DS, regs[SI]);
-      regs[SI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
-      break;
-    case 0xAD: // LODSW
-      regs[0] = read16(c, DS, regs[SI]);
-      regs[SI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
-      break;
-    case 0xB0:
-    case 0xB1:
-    case 0xB2:
-    case 0xB3:
-    case 0xB4:
-    case 0xB5:
-    case 0xB6:
-    case 0xB7:
-      c.regs8[r8(op & 7)] = bytes[lin + 1];
-      len = 2;
-      break;
-    case 0xB8:
-    case 0xB9:
-    case 0xBA:
-    case 0xBB:
-    case 0xBC:
-    case 0xBD:
-    case 0xBE:
-    case 0xBF:
-      regs[op & 7] = bytes[lin + 1] | (bytes[lin + 2] << 8);
-      len = 3;
-      break;
-    case 0xC3: // RET
-      len = pop16(c) - ip;
-      break;
-    case 0xD0:
-    case 0xD1:
-    case 0xD2:
-    case 0xD3: { // shift/rotate r/m by 1 or CL
-      const m = bytes[lin + 1];
-      if (m < 0xC0) return false;
-      const count = op < 0xD2 ? 1 : c.regs8[2] & c.shiftCountMask;
-      extra = count * SHIFT_BIT_CYCLES;
-      if ((op & 1) !== 0) regs[m & 7] = shift16(c, (m >>> 3) & 7, regs[m & 7], count);
-      else {
+    const op = bytes[lin];
+    let len = 1;
+    let extra = 0;
+    switch (op) {
+      case 0x00:
+      case 0x08:
+      case 0x10:
+      case 0x18:
+      case 0x20:
+      case 0x28:
+      case 0x30:
+      case 0x38: { // op r/m8, r8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
         const d = r8(m & 7);
-        c.regs8[d] = shift8(c, (m >>> 3) & 7, c.regs8[d], count);
+        const alu = op >>> 3;
+        const r = aluB(c, alu, regs8[d], regs8[r8((m >>> 3) & 7)]);
+        if (alu !== 7) regs8[d] = r;
+        len = 2;
+        break;
       }
-      len = 2;
-      break;
-    }
-    case 0xE0:
-    case 0xE1:
-    case 0xE2: { // LOOPNE LOOPE LOOP
-      const cx = (regs[CX] - 1) & 0xFFFF;
-      regs[CX] = cx;
-      len = 2;
-      if (cx !== 0 && (op === 0xE2 || ((c.flags & FLAG_ZF) !== 0) === (op === 0xE1))) {
-        len += (bytes[lin + 1] << 24) >> 24;
+      case 0x01:
+      case 0x09:
+      case 0x11:
+      case 0x19:
+      case 0x21:
+      case 0x29:
+      case 0x31:
+      case 0x39: { // op r/m16, r16
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const alu = op >>> 3;
+        const r = aluW(c, alu, regs[m & 7], regs[(m >>> 3) & 7]);
+        if (alu !== 7) regs[m & 7] = r;
+        len = 2;
+        break;
+      }
+      case 0x02:
+      case 0x0A:
+      case 0x12:
+      case 0x1A:
+      case 0x22:
+      case 0x2A:
+      case 0x32:
+      case 0x3A: { // op r8, r/m8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const d = r8((m >>> 3) & 7);
+        const alu = op >>> 3;
+        const r = aluB(c, alu, regs8[d], regs8[r8(m & 7)]);
+        if (alu !== 7) regs8[d] = r;
+        len = 2;
+        break;
+      }
+      case 0x03:
+      case 0x0B:
+      case 0x13:
+      case 0x1B:
+      case 0x23:
+      case 0x2B:
+      case 0x33:
+      case 0x3B: { // op r16, r/m16
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const alu = op >>> 3;
+        const d = (m >>> 3) & 7;
+        const r = aluW(c, alu, regs[d], regs[m & 7]);
+        if (alu !== 7) regs[d] = r;
+        len = 2;
+        break;
+      }
+      case 0x04:
+      case 0x0C:
+      case 0x14:
+      case 0x1C:
+      case 0x24:
+      case 0x2C:
+      case 0x34:
+      case 0x3C: { // op AL, imm8
+        const alu = op >>> 3;
+        const r = aluB(c, alu, regs8[0], bytes[lin + 1]);
+        if (alu !== 7) regs8[0] = r;
+        len = 2;
+        break;
+      }
+      case 0x05:
+      case 0x0D:
+      case 0x15:
+      case 0x1D:
+      case 0x25:
+      case 0x2D:
+      case 0x35:
+      case 0x3D: { // op AX, imm16
+        const alu = op >>> 3;
+        const r = aluW(c, alu, regs[0], bytes[lin + 1] | (bytes[lin + 2] << 8));
+        if (alu !== 7) regs[0] = r;
+        len = 3;
+        break;
+      }
+      case 0x40:
+      case 0x41:
+      case 0x42:
+      case 0x43:
+      case 0x44:
+      case 0x45:
+      case 0x46:
+      case 0x47:
+        regs[op & 7] = inc16(c, regs[op & 7]);
+        break;
+      case 0x48:
+      case 0x49:
+      case 0x4A:
+      case 0x4B:
+      case 0x4C:
+      case 0x4D:
+      case 0x4E:
+      case 0x4F:
+        regs[op & 7] = dec16(c, regs[op & 7]);
+        break;
+      case 0x50:
+      case 0x51:
+      case 0x52:
+      case 0x53:
+      case 0x55:
+      case 0x56:
+      case 0x57:
+        push16(c, regs[op & 7]);
+        break;
+      case 0x58:
+      case 0x59:
+      case 0x5A:
+      case 0x5B:
+      case 0x5C:
+      case 0x5D:
+      case 0x5E:
+      case 0x5F:
+        regs[op & 7] = pop16(c);
+        break;
+      case 0x70:
+      case 0x71:
+      case 0x72:
+      case 0x73:
+      case 0x74:
+      case 0x75:
+      case 0x76:
+      case 0x77:
+      case 0x78:
+      case 0x79:
+      case 0x7A:
+      case 0x7B:
+      case 0x7C:
+      case 0x7D:
+      case 0x7E:
+      case 0x7F:
+        len = 2;
+        if (cond(c.flags, op & 15)) {
+          len += (bytes[lin + 1] << 24) >> 24;
+          extra = BRANCH_TAKEN_CYCLES;
+        }
+        break;
+      case 0x80:
+      case 0x82: { // group 1 r/m8, imm8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const d = r8(m & 7);
+        const alu = (m >>> 3) & 7;
+        const r = aluB(c, alu, regs8[d], bytes[lin + 2]);
+        if (alu !== 7) regs8[d] = r;
+        len = 3;
+        break;
+      }
+      case 0x81: { // group 1 r/m16, imm16
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const alu = (m >>> 3) & 7;
+        const r = aluW(c, alu, regs[m & 7], bytes[lin + 2] | (bytes[lin + 3] << 8));
+        if (alu !== 7) regs[m & 7] = r;
+        len = 4;
+        break;
+      }
+      case 0x83: { // group 1 r/m16, sign-extended imm8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const alu = (m >>> 3) & 7;
+        const r = aluW(c, alu, regs[m & 7], ((bytes[lin + 2] << 24) >> 24) & 0xFFFF);
+        if (alu !== 7) regs[m & 7] = r;
+        len = 3;
+        break;
+      }
+      case 0x84: { // TEST r/m8, r8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        logic8(c, regs8[r8(m & 7)] & regs8[r8((m >>> 3) & 7)]);
+        len = 2;
+        break;
+      }
+      case 0x85: { // TEST r/m16, r16
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        logic16(c, regs[m & 7] & regs[(m >>> 3) & 7]);
+        len = 2;
+        break;
+      }
+      case 0x88: { // MOV r/m8, r8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        regs8[r8(m & 7)] = regs8[r8((m >>> 3) & 7)];
+        len = 2;
+        break;
+      }
+      case 0x89: { // MOV r/m16, r16
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        regs[m & 7] = regs[(m >>> 3) & 7];
+        len = 2;
+        break;
+      }
+      case 0x8A: { // MOV r8, r/m8
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        regs8[r8((m >>> 3) & 7)] = regs8[r8(m & 7)];
+        len = 2;
+        break;
+      }
+      case 0x8B: { // MOV r16, r/m16
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        regs[(m >>> 3) & 7] = regs[m & 7];
+        len = 2;
+        break;
+      }
+      case 0x90:
+        break;
+      case 0xAA: // STOSB
+        write8(c, ES, regs[DI], regs8[0]);
+        regs[DI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+        break;
+      case 0xAB: // STOSW
+        write16(c, ES, regs[DI], regs[0]);
+        regs[DI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+        break;
+      case 0xAC: // LODSB
+        regs8[0] = read8(c, DS, regs[SI]);
+        regs[SI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+        break;
+      case 0xAD: // LODSW
+        regs[0] = read16(c, DS, regs[SI]);
+        regs[SI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+        break;
+      case 0xB0:
+      case 0xB1:
+      case 0xB2:
+      case 0xB3:
+      case 0xB4:
+      case 0xB5:
+      case 0xB6:
+      case 0xB7:
+        regs8[r8(op & 7)] = bytes[lin + 1];
+        len = 2;
+        break;
+      case 0xB8:
+      case 0xB9:
+      case 0xBA:
+      case 0xBB:
+      case 0xBC:
+      case 0xBD:
+      case 0xBE:
+      case 0xBF:
+        regs[op & 7] = bytes[lin + 1] | (bytes[lin + 2] << 8);
+        len = 3;
+        break;
+      case 0xC3: // RET
+        len = pop16(c) - ip;
+        break;
+      case 0xD0:
+      case 0xD1:
+      case 0xD2:
+      case 0xD3: { // shift/rotate r/m by 1 or CL
+        const m = bytes[lin + 1];
+        if (m < 0xC0) return done;
+        const count = op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
+        extra = count * SHIFT_BIT_CYCLES;
+        if ((op & 1) !== 0) regs[m & 7] = shift16(c, (m >>> 3) & 7, regs[m & 7], count);
+        else {
+          const d = r8(m & 7);
+          regs8[d] = shift8(c, (m >>> 3) & 7, regs8[d], count);
+        }
+        len = 2;
+        break;
+      }
+      case 0xE0:
+      case 0xE1:
+      case 0xE2: { // LOOPNE LOOPE LOOP
+        const cx = (regs[CX] - 1) & 0xFFFF;
+        regs[CX] = cx;
+        len = 2;
+        if (cx !== 0 && (op === 0xE2 || ((c.flags & FLAG_ZF) !== 0) === (op === 0xE1))) {
+          len += (bytes[lin + 1] << 24) >> 24;
+          extra = BRANCH_TAKEN_CYCLES;
+        }
+        break;
+      }
+      case 0xE3: // JCXZ
+        len = 2;
+        if (regs[CX] === 0) {
+          len += (bytes[lin + 1] << 24) >> 24;
+          extra = BRANCH_TAKEN_CYCLES;
+        }
+        break;
+      case 0xE8: // CALL rel16
+        push16(c, (ip + 3) & 0xFFFF);
+        len = 3 + (bytes[lin + 1] | (bytes[lin + 2] << 8));
+        break;
+      case 0xE9: // JMP rel16
+        len = 3 + (bytes[lin + 1] | (bytes[lin + 2] << 8));
+        break;
+      case 0xEB: // JMP rel8
+        len = 2 + ((bytes[lin + 1] << 24) >> 24);
         extra = BRANCH_TAKEN_CYCLES;
+        break;
+      case 0xF8:
+        c.flags &= ~FLAG_CF;
+        break;
+      case 0xF9:
+        c.flags |= FLAG_CF;
+        break;
+      case 0xFC:
+        c.flags &= ~FLAG_DF;
+        break;
+      case 0xFD:
+        c.flags |= FLAG_DF;
+        break;
+      case 0xFE: { // INC/DEC r8
+        const m = bytes[lin + 1];
+        if (m < 0xC0 || (m & 0x30) !== 0) return done;
+        const d = r8(m & 7);
+        regs8[d] = (m & 8) === 0 ? inc8(c, regs8[d]) : dec8(c, regs8[d]);
+        len = 2;
+        break;
       }
-      break;
+      default:
+        return done;
     }
-    case 0xE3: // JCXZ
-      len = 2;
-      if (regs[CX] === 0) {
-        len += (bytes[lin + 1] << 24) >> 24;
-        extra = BRANCH_TAKEN_CYCLES;
-      }
-      break;
-    case 0xE8: // CALL rel16
-      push16(c, (ip + 3) & 0xFFFF);
-      len = 3 + (bytes[lin + 1] | (bytes[lin + 2] << 8));
-      break;
-    case 0xE9: // JMP rel16
-      len = 3 + (bytes[lin + 1] | (bytes[lin + 2] << 8));
-      break;
-    case 0xEB: // JMP rel8
-      len = 2 + ((bytes[lin + 1] << 24) >> 24);
-      extra = BRANCH_TAKEN_CYCLES;
-      break;
-    case 0xF8:
-      c.flags &= ~FLAG_CF;
-      break;
-    case 0xF9:
-      c.flags |= FLAG_CF;
-      break;
-    case 0xFC:
-      c.flags &= ~FLAG_DF;
-      break;
-    case 0xFD:
-      c.flags |= FLAG_DF;
-      break;
-    case 0xFE: { // INC/DEC r8
-      const m = bytes[lin + 1];
-      if (m < 0xC0 || (m & 0x30) !== 0) return false;
-      const d = r8(m & 7);
-      c.regs8[d] = (m & 8) === 0 ? inc8(c, c.regs8[d]) : dec8(c, c.regs8[d]);
-      len = 2;
-      break;
-    }
-    default:
-      return false;
+    c.ip = (ip + len) & 0xFFFF;
+    c.inhibit = 0;
+    c.instructions++;
+    c.cycles += BASE_CYCLES[op] + extra;
+    done++;
   }
-  c.ip = (ip + len) & 0xFFFF;
-  c.instructions++;
-  c.cycles += BASE_CYCLES[op] + extra;
-  return true;
+  return done;
 }
