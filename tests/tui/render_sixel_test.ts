@@ -187,3 +187,149 @@ Deno.test("sixel renderer splits work by strips under a byte budget and complete
   for (const im of images) canvas.paint(im);
   assertShows(canvas, frame, 80, 0, 640, 480);
 });
+
+/** VT340 power-on colour registers 0–15 (percent RGB), what xterm gives every image's private registers. */
+const VT340_REGISTERS = [
+  [0, 0, 0],
+  [20, 20, 80],
+  [80, 13, 13],
+  [20, 80, 20],
+  [80, 20, 80],
+  [20, 80, 80],
+  [80, 80, 20],
+  [53, 53, 53],
+  [26, 26, 26],
+  [33, 33, 60],
+  [60, 26, 26],
+  [33, 60, 33],
+  [60, 33, 60],
+  [33, 60, 60],
+  [60, 60, 33],
+  [80, 80, 80],
+];
+
+/**
+ * A screen of `cols`×`rows` cells of `cellW`×`cellH` pixels composed the way xterm (patch 379,
+ * privateColorRegisters) draws sixel images: each image at its cursor cell, with registers of its own
+ * (VT340 defaults until defined), register 3 selected at the start, `#n;2;r;g;b` defining a register
+ * WITHOUT selecting it, P2 = 1 leaving unset pixels transparent, and a band reaching the bottom
+ * margin scrolling the screen (which this canvas refuses).
+ */
+class XtermCanvas {
+  readonly rgb: Int32Array;
+  readonly width: number;
+  readonly height: number;
+  constructor(readonly cols: number, readonly rows: number, readonly cellW: number, readonly cellH: number) {
+    this.width = cols * cellW;
+    this.height = rows * cellH;
+    this.rgb = new Int32Array(this.width * this.height).fill(-1);
+  }
+
+  paint(image: ReceivedSixel): void {
+    const regs = new Int32Array(256);
+    for (let i = 0; i < 256; i++) {
+      const [r, g, b] = VT340_REGISTERS[i % 16].map((v) => Math.round((v * 255) / 100));
+      regs[i] = (r << 16) | (g << 8) | b;
+    }
+    const transparent = image.params[1] === 1;
+    const s = image.data;
+    let reg = 3, x = 0, band = 0, declaredW = 0, declaredH = 0, i = 0;
+    const x0 = image.col * this.cellW, y0 = image.row * this.cellH;
+    const set = (px: number, py: number, colour: number) => {
+      assert(x0 + px < this.width, `image pixel (${px},${py}) beyond the right edge`);
+      this.rgb[(y0 + py) * this.width + x0 + px] = colour;
+    };
+    const num = (): number[] => {
+      const values: number[] = [];
+      let v = "";
+      for (; i < s.length && /[0-9;]/.test(s[i]); i++) {
+        if (s[i] === ";") {
+          values.push(Number(v));
+          v = "";
+        } else v += s[i];
+      }
+      if (v !== "") values.push(Number(v));
+      return values;
+    };
+    const sixel = (ch: number, n: number) => {
+      for (let k = 0; k < n; k++, x++) {
+        for (let bit = 0; bit < 6; bit++) if ((ch - 0x3f) & (1 << bit)) set(x, band + bit, regs[reg]);
+      }
+    };
+    while (i < s.length) {
+      const c = s[i++];
+      if (c === '"') {
+        const v = num();
+        declaredW = v[2] ?? 0;
+        declaredH = v[3] ?? 0;
+        if (!transparent) {
+          for (let y = 0; y < declaredH; y++) for (let xx = 0; xx < declaredW; xx++) set(xx, y, regs[0]);
+        }
+      } else if (c === "#") {
+        const v = num();
+        if (v.length === 1) reg = v[0];
+        else {
+          assertEquals(v[1], 2, "RGB colour space");
+          regs[v[0]] = (Math.round((v[2] * 255) / 100) << 16) | (Math.round((v[3] * 255) / 100) << 8) |
+            Math.round((v[4] * 255) / 100);
+        }
+      } else if (c === "!") {
+        const [n] = num();
+        sixel(s.charCodeAt(i++), n);
+      } else if (c === "$") x = 0;
+      else if (c === "-") {
+        // xterm scrolls when the next band's rows (within the image height) reach below the bottom margin.
+        const actualH = Math.max(declaredH, band + 6);
+        const reach = image.row + Math.ceil((band + Math.min(6, actualH - band)) / this.cellH);
+        assert(reach <= this.rows - 1, `sixel band at ${band} would scroll the screen`);
+        x = 0;
+        band += 6;
+      } else if (c >= "?" && c <= "~") sixel(c.charCodeAt(0), 1);
+    }
+    assert(image.row + Math.ceil(Math.max(declaredH, 1) / this.cellH) <= this.rows - 1, "image would scroll");
+  }
+
+  /** A Canvas-compatible view for {@link assertShows}. */
+  get view(): Canvas {
+    return this as unknown as Canvas;
+  }
+}
+
+Deno.test("sixel strips compose in xterm: registers selected after definition, 15 px cells, changed strips", async () => {
+  // 9×15 px cells (xterm's 9x15 font): cell rows are not multiples of 6 sixel rows.
+  const cols = 80, rows = 40, cw = 9, ch = 15;
+  const caps = makeCaps({ sixel: true, cols, rows, cellWidthPx: cw, cellHeightPx: ch });
+  const term = makeTerminal(cols, rows);
+  const images = collectSixels(term);
+  const frame = makeGraphicsFrame();
+  pattern(frame, 256);
+  const r = new SixelRenderer(caps);
+  const canvas = new XtermCanvas(cols, rows, cw, ch);
+  const check = async (what: string, maxBytes = 1 << 30) => {
+    images.length = 0;
+    let complete = false;
+    for (let n = 0; n < 100 && !complete; n++) {
+      complete = (await renderAll(term, r, frame, maxBytes)).complete;
+    }
+    for (const im of images) canvas.paint(im);
+    const p = r.placement!;
+    try {
+      assertShows(canvas.view, frame, p.col0 * cw, p.row0 * ch, p.width, p.height);
+    } catch (e) {
+      throw new Error(`${what}: ${(e as Error).message}`);
+    }
+  };
+  await check("first frame, in strips under a budget", 40_000);
+  const p = r.placement!;
+  assertEquals([p.width, p.height, p.row0, p.col0], [640, 480, 3, 4]);
+  // Changes at the top, in the middle and on the last line (the picture's last cell row).
+  for (const y of [0, 1, 99, 100, 150, 198, 199]) {
+    frame.pixels.fill(((y * 37) % 240) + 16, y * 320 + 40, y * 320 + 200);
+  }
+  await check("changed lines");
+  for (let y = 170; y < 200; y++) for (let x = 0; x < 320; x++) frame.pixels[y * 320 + x] = (x + y * 5) & 255;
+  await check("a fire-like bottom area");
+  frame.palette.set([255, 128, 0], 3 * 3);
+  frame.paletteVersion++;
+  await check("palette change");
+});

@@ -17,6 +17,11 @@
  * (its unused rows must not paint over what is below); P1 is irrelevant because the
  * raster attributes `"1;1;W;H` set a 1:1 pixel aspect and the image size.
  *
+ * Every register an image uses is defined in that image (`#n;2;r;g;b`, terminals such as xterm
+ * keep registers private per image) and then selected with `#n`: xterm's definition does not select
+ * the register (unlike the DEC manual), and every image starts on register 3 (VT340 green), so a
+ * definition alone paints the image's first band green.
+ *
  * @example
  * ```ts
  * const palette = new SixelPalette();
@@ -147,8 +152,8 @@ export class SixelEncoder {
           masks[at] = m | lineBits[j];
         }
       }
-      // Worst case per colour: "$", a declaration, then per marked column a gap run and a sixel run.
-      const buf = out.ensure(1 + colors * (2 + DECL_SLOT) + marks * 2 * MAX_RUN_BYTES);
+      // Worst case per colour: "$", a declaration, a selection, then per marked column a gap run and a sixel run.
+      const buf = out.ensure(1 + colors * (2 + DECL_SLOT + 4) + marks * 2 * MAX_RUN_BYTES);
       let p = out.length;
       if (band > 0) buf[p++] = 0x2d; // "-": next band
       for (let i = 0; i < colors; i++) {
@@ -156,11 +161,13 @@ export class SixelEncoder {
         const n = count[c];
         if (i > 0) buf[p++] = 0x24; // "$": back to the band's start
         if (declStamp[c] !== image) {
-          // First use in this image: define the register (which also selects it).
+          // First use in this image: define the register. xterm does not select a register it
+          // defines (and starts every image on register 3), so the selection below always follows.
           declStamp[c] = image;
           const from = c * DECL_SLOT, len = declLengths[c];
           for (let j = 0; j < len; j++) buf[p++] = decl[from + j];
-        } else {
+        }
+        {
           const from = c * 4, len = SELECT_LENGTH[c];
           for (let j = 0; j < len; j++) buf[p++] = SELECT[from + j];
         }
