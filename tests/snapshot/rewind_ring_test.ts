@@ -16,7 +16,7 @@ Deno.test("rewind specs parse interval and count, and bad ones get a one-line er
 Deno.test("the rewind ring keeps the last K points and steps back through them, newest first", async () => {
   const m = new FakeMachine(3);
   const writer = new LiveSnapshotWriter();
-  let diskWrites = 0;
+  const diskWrites = 0;
   const ring = new RewindRing(m.target, writer, { intervalMs: 1000, keep: 3, diskWrites: () => diskWrites });
   const states: ReturnType<FakeMachine["capture"]>[] = [];
   for (let second = 0; second < 5; second++) {
