@@ -12,7 +12,7 @@
 import { dec16, dec8, inc16, inc8, logic16, logic8 } from "./alu.ts";
 import { pop16, push16, read16, read8, write16, write8 } from "./bus.ts";
 import type { Cpu } from "./cpu.ts";
-import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
+import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, EA_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
 import {
   ARITH_FLAGS,
   FLAG_AF,
@@ -28,7 +28,7 @@ import {
 } from "./flags.ts";
 
 const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
-import { CS, CX, DI, DS, ES, SI } from "./registers.ts";
+import { BP, BX, CS, CX, DI, DS, ES, SI, SS } from "./registers.ts";
 import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { shift16, shift8 } from "./shift.ts";
 
@@ -125,6 +125,58 @@ function aluB(c: Cpu, alu: number, a: number, b: number): number {
   return w;
 }
 
+/** Segment register of the last {@link ea} (no override: the fast path sees no prefixes). */
+let eaSeg = DS;
+
+/** Displacement bytes after ModR/M byte `m` (memory forms). */
+function dispLen(m: number): number {
+  const mod = m >>> 6;
+  return mod === 1 ? 1 : mod === 2 || (m & 0xC7) === 6 ? 2 : 0;
+}
+
+/** Offset of memory operand `m` whose ModR/M byte is at `at`; sets {@link eaSeg}. */
+function ea(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): number {
+  const mod = m >>> 6;
+  let off: number;
+  let seg = DS;
+  switch (m & 7) {
+    case 0:
+      off = regs[BX] + regs[SI];
+      break;
+    case 1:
+      off = regs[BX] + regs[DI];
+      break;
+    case 2:
+      off = regs[BP] + regs[SI];
+      seg = SS;
+      break;
+    case 3:
+      off = regs[BP] + regs[DI];
+      seg = SS;
+      break;
+    case 4:
+      off = regs[SI];
+      break;
+    case 5:
+      off = regs[DI];
+      break;
+    case 6:
+      if (mod === 0) {
+        eaSeg = DS;
+        return bytes[at + 1] | (bytes[at + 2] << 8);
+      }
+      off = regs[BP];
+      seg = SS;
+      break;
+    default:
+      off = regs[BX];
+  }
+  if (mod === 1) off += (bytes[at + 1] << 24) >> 24;
+  else if (mod === 2) off += bytes[at + 1] | (bytes[at + 2] << 8);
+  eaSeg = seg;
+  return off & 0xFFFF;
+}
+
 /**
  * Runs fast-path instructions while `cycles` < `end`, at most `limit` of them, and returns
  * how many it ran. It stops before an instruction it does not handle, when the CPU needs
@@ -166,9 +218,16 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x30:
       case 0x38: { // op r/m8, r8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
-        const d = r8(m & 7);
         const alu = op >>> 3;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          const r = aluB(c, alu, read8(c, eaSeg, off), regs8[r8((m >>> 3) & 7)]);
+          if (alu !== 7) write8(c, eaSeg, off, r);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+          break;
+        }
+        const d = r8(m & 7);
         const r = aluB(c, alu, regs8[d], regs8[r8((m >>> 3) & 7)]);
         if (alu !== 7) regs8[d] = r;
         len = 2;
@@ -183,8 +242,15 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x31:
       case 0x39: { // op r/m16, r16
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
         const alu = op >>> 3;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          const r = aluW(c, alu, read16(c, eaSeg, off), regs[(m >>> 3) & 7]);
+          if (alu !== 7) write16(c, eaSeg, off, r);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+          break;
+        }
         const r = aluW(c, alu, regs[m & 7], regs[(m >>> 3) & 7]);
         if (alu !== 7) regs[m & 7] = r;
         len = 2;
@@ -199,12 +265,20 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x32:
       case 0x3A: { // op r8, r/m8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
         const d = r8((m >>> 3) & 7);
         const alu = op >>> 3;
-        const r = aluB(c, alu, regs8[d], regs8[r8(m & 7)]);
+        let b: number;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          b = read8(c, eaSeg, off);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+        } else {
+          b = regs8[r8(m & 7)];
+          len = 2;
+        }
+        const r = aluB(c, alu, regs8[d], b);
         if (alu !== 7) regs8[d] = r;
-        len = 2;
         break;
       }
       case 0x03:
@@ -216,12 +290,20 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x33:
       case 0x3B: { // op r16, r/m16
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
         const alu = op >>> 3;
         const d = (m >>> 3) & 7;
-        const r = aluW(c, alu, regs[d], regs[m & 7]);
+        let b: number;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          b = read16(c, eaSeg, off);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+        } else {
+          b = regs[m & 7];
+          len = 2;
+        }
+        const r = aluW(c, alu, regs[d], b);
         if (alu !== 7) regs[d] = r;
-        len = 2;
         break;
       }
       case 0x04:
@@ -316,9 +398,17 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x80:
       case 0x82: { // group 1 r/m8, imm8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
-        const d = r8(m & 7);
         const alu = (m >>> 3) & 7;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          const dl = dispLen(m);
+          const r = aluB(c, alu, read8(c, eaSeg, off), bytes[lin + 2 + dl]);
+          if (alu !== 7) write8(c, eaSeg, off, r);
+          len = 3 + dl;
+          extra = EA_CYCLES;
+          break;
+        }
+        const d = r8(m & 7);
         const r = aluB(c, alu, regs8[d], bytes[lin + 2]);
         if (alu !== 7) regs8[d] = r;
         len = 3;
@@ -326,8 +416,16 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       }
       case 0x81: { // group 1 r/m16, imm16
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
         const alu = (m >>> 3) & 7;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          const i = lin + 2 + dispLen(m);
+          const r = aluW(c, alu, read16(c, eaSeg, off), bytes[i] | (bytes[i + 1] << 8));
+          if (alu !== 7) write16(c, eaSeg, off, r);
+          len = i + 2 - lin;
+          extra = EA_CYCLES;
+          break;
+        }
         const r = aluW(c, alu, regs[m & 7], bytes[lin + 2] | (bytes[lin + 3] << 8));
         if (alu !== 7) regs[m & 7] = r;
         len = 4;
@@ -335,8 +433,16 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       }
       case 0x83: { // group 1 r/m16, sign-extended imm8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
         const alu = (m >>> 3) & 7;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          const i = lin + 2 + dispLen(m);
+          const r = aluW(c, alu, read16(c, eaSeg, off), ((bytes[i] << 24) >> 24) & 0xFFFF);
+          if (alu !== 7) write16(c, eaSeg, off, r);
+          len = i + 1 - lin;
+          extra = EA_CYCLES;
+          break;
+        }
         const r = aluW(c, alu, regs[m & 7], ((bytes[lin + 2] << 24) >> 24) & 0xFFFF);
         if (alu !== 7) regs[m & 7] = r;
         len = 3;
@@ -358,28 +464,52 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       }
       case 0x88: { // MOV r/m8, r8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          write8(c, eaSeg, off, regs8[r8((m >>> 3) & 7)]);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+          break;
+        }
         regs8[r8(m & 7)] = regs8[r8((m >>> 3) & 7)];
         len = 2;
         break;
       }
       case 0x89: { // MOV r/m16, r16
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          write16(c, eaSeg, off, regs[(m >>> 3) & 7]);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+          break;
+        }
         regs[m & 7] = regs[(m >>> 3) & 7];
         len = 2;
         break;
       }
       case 0x8A: { // MOV r8, r/m8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          regs8[r8((m >>> 3) & 7)] = read8(c, eaSeg, off);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+          break;
+        }
         regs8[r8((m >>> 3) & 7)] = regs8[r8(m & 7)];
         len = 2;
         break;
       }
       case 0x8B: { // MOV r16, r/m16
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) {
+          const off = ea(regs, bytes, lin + 1, m);
+          regs[(m >>> 3) & 7] = read16(c, eaSeg, off);
+          len = 2 + dispLen(m);
+          extra = EA_CYCLES;
+          break;
+        }
         regs[(m >>> 3) & 7] = regs[m & 7];
         len = 2;
         break;
@@ -427,6 +557,34 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0xC3: // RET
         len = pop16(c) - ip;
         break;
+      case 0xC6: { // MOV r/m8, imm8 (reg field ignored)
+        const m = bytes[lin + 1];
+        if (m >= 0xC0) {
+          regs8[r8(m & 7)] = bytes[lin + 2];
+          len = 3;
+          break;
+        }
+        const off = ea(regs, bytes, lin + 1, m);
+        const dl = dispLen(m);
+        write8(c, eaSeg, off, bytes[lin + 2 + dl]);
+        len = 3 + dl;
+        extra = EA_CYCLES;
+        break;
+      }
+      case 0xC7: { // MOV r/m16, imm16
+        const m = bytes[lin + 1];
+        if (m >= 0xC0) {
+          regs[m & 7] = bytes[lin + 2] | (bytes[lin + 3] << 8);
+          len = 4;
+          break;
+        }
+        const off = ea(regs, bytes, lin + 1, m);
+        const i = lin + 2 + dispLen(m);
+        write16(c, eaSeg, off, bytes[i] | (bytes[i + 1] << 8));
+        len = i + 2 - lin;
+        extra = EA_CYCLES;
+        break;
+      }
       case 0xD0:
       case 0xD1:
       case 0xD2:
