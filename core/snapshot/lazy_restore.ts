@@ -12,7 +12,8 @@
  * window, open bus) are not parked: nothing reads their bytes.
  *
  * Memories read directly by a device (VRAM: the VGA renders from `vram.bytes`) cannot
- * be trapped this way; list them in `eager` and they are loaded before the guest runs.
+ * be trapped this way; list them in `eager` and they are loaded before the guest runs
+ * (decoded ahead by `ResolvedSnapshot.predecode` when the caller did so: then only copied).
  */
 import { type MmioHandler, PAGE_MMIO, PAGE_SHIFT, type PagedMemory } from "../memory/paged_memory.ts";
 import { SnapshotError } from "./errors.ts";
@@ -63,6 +64,7 @@ export class LazyRestore {
   #page = 0;
   #remaining = 0;
   #total = 0;
+  #pageCost = 0.03;
   /** Pages loaded because the guest touched them first. */
   faults = 0;
   /** Longest single page load done in the fault path, in ms. */
@@ -103,7 +105,7 @@ export class LazyRestore {
         }
       }
     }
-    const state = top.state(); // decoded before anything changes, so a bad state leaves the machine as it was
+    const state = snapshot.state(); // decoded before anything changes, so a bad state leaves the machine as it was
     target.state.loadState(state);
     target.memories.forEach(({ name, memory }, i) => {
       const m: RestoreMemory = {
@@ -122,6 +124,12 @@ export class LazyRestore {
       r.#total += memory.pageCount;
       const eager = options.eager?.includes(name) ?? false;
       const trap = new RestoreTrap(r, i, memory);
+      const ready = eager ? snapshot.decoded(name) : undefined;
+      if (ready) {
+        memory.bytes.set(ready);
+        for (let p = 0; p < memory.pageCount; p++) r.#loaded(m, p);
+        return;
+      }
       for (let p = 0; p < memory.pageCount; p++) {
         if (eager) {
           r.#load(m, p);
@@ -161,8 +169,11 @@ export class LazyRestore {
       while (this.#page < m.memory.pageCount) {
         const p = this.#page++;
         if (m.state[p] === WAITING) {
+          const t = performance.now();
           this.#load(m, p);
-          if (performance.now() >= deadline) return !this.done;
+          const now = performance.now();
+          this.#pageCost = Math.max(now - t, this.#pageCost * 0.9);
+          if (now + this.#pageCost >= deadline) return !this.done;
         }
       }
       this.#mem++;
@@ -189,6 +200,11 @@ export class LazyRestore {
 
   #load(m: RestoreMemory, page: number): void {
     this.snapshot.loadPage(m.snapIndex, page, m.memory.bytes, page << PAGE_SHIFT);
+    this.#loaded(m, page);
+  }
+
+  /** Bookkeeping once a page's bytes are in place. */
+  #loaded(m: RestoreMemory, page: number): void {
     hashPage(m.words, page << (PAGE_SHIFT - 2), m.hashes, page);
     m.state[page] = LOADED;
     this.#remaining--;

@@ -130,6 +130,8 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   #queue: Queued[] = [];
   #shadows = new Map<PagedMemory, Uint32Array>();
   #memIndex = new Map<PagedMemory, number>();
+  /** Recent cost of saving one page, in ms (decaying maximum). */
+  #pageCost = 0.05;
 
   /** True while a snapshot is being written. */
   get busy(): boolean {
@@ -192,10 +194,14 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
           writeMemoryHead(out, m.name, m.memory.bytes.length, m.memory.pageCount);
         }
         while (j.page < m.memory.pageCount) {
+          const t = performance.now();
           this.#savePage(j, m, j.page, out);
           j.page++;
           j.pagesDone++;
-          if (performance.now() >= deadline) break;
+          const now = performance.now();
+          // Stop early when the next page would likely overrun the budget.
+          this.#pageCost = Math.max(now - t, this.#pageCost * 0.9);
+          if (now + this.#pageCost >= deadline) break;
         }
         if (j.page < m.memory.pageCount) break;
         j.mem++;

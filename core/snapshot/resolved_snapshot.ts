@@ -8,6 +8,7 @@ import { decompress } from "./compress.ts";
 import { describeError, SnapshotError } from "./errors.ts";
 import { MAX_DIFF_DEPTH, PAGE_RAW, PAGE_REF, PAGE_ZERO, PAGE_ZSTD } from "./format.ts";
 import type { SnapshotFile } from "./snapshot_file.ts";
+import type { StateValue } from "../state.ts";
 
 /** Loads the snapshot with the given id (from a state directory, or memory). */
 export type SnapshotLoader = (id: string) => Promise<SnapshotFile>;
@@ -25,6 +26,8 @@ export class ResolvedSnapshot {
   /** The snapshot itself first, then its bases. */
   readonly chain: readonly SnapshotFile[];
   readonly #memories: ResolvedMemory[];
+  readonly #decoded = new Map<string, Uint8Array>();
+  #state: StateValue | null = null;
 
   private constructor(chain: SnapshotFile[], memories: ResolvedMemory[]) {
     this.chain = chain;
@@ -150,6 +153,40 @@ export class ResolvedSnapshot {
       throw new SnapshotError(file.source, `memory ${m.name} page ${page} is ${plain.length} bytes`);
     }
     into.set(plain, at);
+  }
+
+  /**
+   * Decodes the state and whole memories ahead of a restore, yielding to the event loop about every
+   * millisecond so the guest keeps running; {@link LazyRestore} then only copies them.
+   */
+  async predecode(names: readonly string[]): Promise<void> {
+    this.#state ??= this.top.state();
+    for (const name of names) {
+      const index = this.memoryIndex(name);
+      if (index < 0 || this.#decoded.has(name)) continue;
+      const m = this.#memories[index];
+      const out = new Uint8Array(m.size);
+      let slice = performance.now();
+      for (let p = 0; p < m.pageCount; p++) {
+        this.loadPage(index, p, out, p * PAGE_SIZE);
+        if (performance.now() - slice > 0.8) {
+          await new Promise((r) => setTimeout(r, 0));
+          slice = performance.now();
+        }
+      }
+      this.#decoded.set(name, out);
+    }
+  }
+
+  /** The CPU and device state (decoded once). */
+  state(): StateValue {
+    this.#state ??= this.top.state();
+    return this.#state;
+  }
+
+  /** A memory decoded by {@link predecode}, or undefined. */
+  decoded(name: string): Uint8Array | undefined {
+    return this.#decoded.get(name);
   }
 
   /** Index of memory `name`, or −1. */

@@ -120,6 +120,7 @@ export class SnapshotSession {
   async restore(id: string): Promise<LazyRestore> {
     await Promise.allSettled([...this.#inflight]);
     const resolved = await this.#dir.openResolved(id);
+    await resolved.predecode(this.#eager);
     const meta = resolved.top.meta;
     const problem = identityMismatch(meta.identity, this.#target.config);
     if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);

@@ -1,0 +1,209 @@
+/**
+ * Snapshot benchmark: how long the guest stops for a live snapshot, the longest
+ * background stall, the stop-and-copy alternative, lazy-restore latency, and sizes.
+ *
+ * Two workloads behind one {@link Workload} interface: the real machine running the
+ * demo disk's mode 13h fire animation in turbo (when guest/demo/demo.img exists), and
+ * a synthetic 1 MiB RAM + 256 KiB VRAM target whose "guest" writes random pages in
+ * 1 ms slices. Prints a JSON line per workload; the last line is the headline one.
+ *
+ *   deno task bench:snapshot [--synthetic-only]
+ */
+import { join } from "node:path";
+import { openChain } from "../disks/chain.ts";
+import { Machine } from "../core/machine/machine.ts";
+import { typingSequence } from "../core/machine/typing.ts";
+import { PagedMemory } from "../core/memory/paged_memory.ts";
+import type { StateValue } from "../core/state.ts";
+import { LazyRestore } from "../core/snapshot/lazy_restore.ts";
+import {
+  LiveSnapshotWriter,
+  type SnapshotResult,
+  type SnapshotTarget,
+} from "../core/snapshot/live_writer.ts";
+import { MACHINE_EAGER_MEMORIES, machineSnapshotTarget } from "../core/snapshot/machine_target.ts";
+import { StateDir } from "../core/snapshot/state_dir.ts";
+
+/** Something that runs a guest in slices and can be snapshotted. */
+interface Workload {
+  readonly name: string;
+  readonly target: SnapshotTarget;
+  readonly eager: readonly string[];
+  /** Runs the guest for about `ms` of wall time. */
+  runSlice(ms: number): void;
+}
+
+function syntheticWorkload(): Workload {
+  const ram = new PagedMemory(1 << 20), vram = new PagedMemory(256 << 10);
+  let seed = 12345;
+  const next = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
+  };
+  // Memory that looks used: low-entropy data in most RAM pages, a picture in VRAM.
+  for (let i = 0; i < 0xA0000; i++) ram.bytes[i] = (next() & 0x1F) < 3 ? next() & 0x3F : (i >> 7) & 3;
+  for (let i = 0; i < vram.bytes.length; i++) vram.bytes[i] = (i >> 9) & 0x3F;
+  const regs = new Uint16Array(16);
+  return {
+    name: "synthetic",
+    target: {
+      memories: [{ name: "ram", memory: ram }, { name: "vram", memory: vram }],
+      state: {
+        saveState: (): StateValue => ({ regs: regs.slice(), palette: new Uint8Array(768) }),
+        loadState: (s: StateValue) => regs.set((s as { regs: Uint16Array }).regs),
+      },
+      config: {
+        cpuModel: "synthetic",
+        memories: [{ name: "ram", size: 1 << 20 }, { name: "vram", size: 256 << 10 }],
+        devices: [],
+      },
+    },
+    eager: ["vram"],
+    runSlice(ms: number) {
+      const end = performance.now() + ms;
+      // A busy guest: bursts of writes to random pages of a working set (48 RAM pages, the
+      // first 64 KiB of VRAM), like a program updating its data and its screen.
+      while (performance.now() < end) {
+        for (let burst = 0; burst < 64; burst++) {
+          const r = next();
+          if (r & 1) ram.write8(0x10000 + ((r >>> 1) % (48 << 12)), r >>> 24);
+          else vram.write8((r >>> 1) & 0xFFFF, r >>> 24);
+        }
+        regs[next() & 15]++;
+      }
+    },
+  };
+}
+
+function demoWorkload(image: string): Workload {
+  const chain = openChain(image, { readOnly: true });
+  chain.pushOverlay(); // the demo counts boots on its disk: keep the image untouched
+  const machine = new Machine({ floppies: [chain] });
+  machine.powerOn();
+  machine.runCycles(machine.clock.hz * 3); // boot to the menu
+  for (const k of typingSequence("1")) {
+    machine.keyboard.keyEvent(k.code, k.pressed);
+    machine.runCycles(machine.clock.hz / 20);
+  }
+  machine.runCycles(machine.clock.hz); // the fire is burning
+  const chunk = Math.round(machine.clock.hz / 2000);
+  return {
+    name: "demo-fire-mode13h",
+    target: machineSnapshotTarget(machine),
+    eager: MACHINE_EAGER_MEMORIES,
+    runSlice(ms: number) {
+      const end = performance.now() + ms;
+      while (performance.now() < end) machine.runCycles(chunk); // turbo
+    },
+  };
+}
+
+/** Runs the guest in 1 ms slices with a pump between them until `job` settles; returns the longest pump. */
+async function runWithPump(w: Workload, pump: () => void, isDone: () => boolean): Promise<number> {
+  let longest = 0;
+  for (let i = 0; !isDone(); i++) {
+    w.runSlice(1);
+    const t = performance.now();
+    pump();
+    const took = performance.now() - t;
+    if (took > 1.5 && Deno.env.get("BENCH_DEBUG")) console.error(`stall ${took.toFixed(2)} ms at slice ${i}`);
+    longest = Math.max(longest, took);
+    if (i % 4 === 0) await new Promise((r) => setTimeout(r, 0)); // let file writes complete
+  }
+  return longest;
+}
+
+async function measure(w: Workload, dirPath: string): Promise<Record<string, number | string>> {
+  const dir = new StateDir(dirPath);
+  dir.ensure();
+  const writer = new LiveSnapshotWriter();
+  for (let i = 0; i < 50; i++) w.runSlice(1);
+  // Warm-up snapshot (compiles the code paths), not measured.
+  let warm: SnapshotResult | null = null;
+  writer.take(w.target, { id: "warm", sink: dir.sinkFor("warm") }).then((r) => warm = r);
+  await runWithPump(w, () => writer.pump(1), () => warm !== null);
+
+  // Live snapshot.
+  const id = "live";
+  const t0 = performance.now();
+  const job = writer.take(w.target, { id, sink: dir.sinkFor(id) });
+  const pauseMs = performance.now() - t0;
+  let live: SnapshotResult | null = null;
+  job.then((r) => live = r);
+  const maxStall = await runWithPump(w, () => writer.pump(1), () => live !== null);
+  const full = live!;
+
+  // Diff snapshot after a second of guest activity.
+  for (let i = 0; i < 1000; i++) w.runSlice(1);
+  let diff: SnapshotResult | null = null;
+  writer.take(w.target, {
+    id: "diff",
+    sink: dir.sinkFor("diff"),
+    base: { id, diffDepth: 0, hashes: full.hashes },
+  })
+    .then((r) => diff = r);
+  await runWithPump(w, () => writer.pump(1), () => diff !== null);
+
+  // Stop-and-copy: the same work done in one go while the guest waits.
+  const t1 = performance.now();
+  const stop = writer.take(w.target, { id: "stop", sink: dir.sinkFor("stop") });
+  writer.pump(Number.POSITIVE_INFINITY);
+  await stop;
+  const stopAndCopyMs = performance.now() - t1;
+
+  // Lazy restore of the live snapshot (after one unmeasured warm-up restore).
+  const warmRestore = LazyRestore.begin(w.target, await dir.openResolved("warm"), { eager: w.eager });
+  await runWithPump(w, () => warmRestore.pump(1), () => warmRestore.done);
+  for (let i = 0; i < 200; i++) w.runSlice(1);
+  const t2 = performance.now();
+  const resolved = await dir.openResolved(id); // read and verified while the guest could still run
+  await resolved.predecode(w.eager);
+  const t3 = performance.now();
+  const restore = LazyRestore.begin(w.target, resolved, { eager: w.eager });
+  const restorePause = performance.now() - t3;
+  const restoreToRunning = performance.now() - t2;
+  const restoreStall = await runWithPump(w, () => restore.pump(1), () => restore.done);
+  const restoreComplete = performance.now() - t2;
+
+  return {
+    workload: w.name,
+    pause_ms: round(pauseMs),
+    max_stall_ms: round(maxStall),
+    copied_pages: full.copiedPages,
+    stop_and_copy_ms: round(stopAndCopyMs),
+    restore_to_running_ms: round(restoreToRunning),
+    restore_pause_ms: round(restorePause),
+    restore_complete_ms: round(restoreComplete),
+    restore_max_stall_ms: round(restoreStall),
+    restore_max_fault_ms: round(restore.maxFaultMs),
+    restore_faults: restore.faults,
+    snapshot_bytes: full.fileBytes,
+    memory_bytes: full.memoryBytes,
+    diff_snapshot_bytes: diff!.fileBytes,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+const tmp = await Deno.makeTempDir({ prefix: "tty86-bench-snapshot-" });
+try {
+  const image = new URL("../guest/demo/demo.img", import.meta.url).pathname;
+  const workloads: (() => Workload)[] = [syntheticWorkload];
+  let hasDemo = false;
+  try {
+    hasDemo = Deno.statSync(image).isFile && !Deno.args.includes("--synthetic-only");
+  } catch {
+    // No demo image: synthetic only.
+  }
+  if (hasDemo) workloads.push(() => demoWorkload(image));
+  for (const [i, make] of workloads.entries()) {
+    const result = await measure(make(), join(tmp, String(i)));
+    console.log(JSON.stringify(result));
+  }
+} finally {
+  await Deno.remove(tmp, { recursive: true });
+}
