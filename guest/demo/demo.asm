@@ -589,7 +589,7 @@ snake_game:
     mov bx, 0x0101
     int 0x10
     mov ah, 0x0B
-    mov bx, 0x0000               ; black background
+    mov bx, 0x0010               ; black background, intensified palette (BL bit 4)
     int 0x10
     xor ah, ah
     int 0x1A
