@@ -32,41 +32,19 @@ import { BP, BX, CS, CX, DI, DS, ES, SI, SS } from "./registers.ts";
 import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { shift16, shift8 } from "./shift.ts";
 
-/** Condition `n` (0–15) of Jcc 70+n on a FLAGS value. */
-function cond(f: number, n: number): boolean {
-  let t: boolean;
-  switch (n >>> 1) {
-    case 0:
-      t = (f & FLAG_OF) !== 0;
-      break;
-    case 1:
-      t = (f & FLAG_CF) !== 0;
-      break;
-    case 2:
-      t = (f & FLAG_ZF) !== 0;
-      break;
-    case 3:
-      t = (f & (FLAG_CF | FLAG_ZF)) !== 0;
-      break;
-    case 4:
-      t = (f & FLAG_SF) !== 0;
-      break;
-    case 5:
-      t = (f & FLAG_PF) !== 0;
-      break;
-    case 6:
-      t = ((f ^ (f << 4)) & FLAG_OF) !== 0;
-      break;
-    default:
-      t = (f & FLAG_ZF) !== 0 || ((f ^ (f << 4)) & FLAG_OF) !== 0;
-  }
-  return (n & 1) === 0 ? t : !t;
-}
+/** `regs8` offset of the byte register in bits 0–2 of a ModR/M byte (AL CL DL BL AH CH DH BH). */
+const RM8 = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let m = 0; m < 256; m++) t[m] = ((m & 3) << 1) | ((m >>> 2) & 1);
+  return t;
+})();
 
-/** `regs8` offset of ModR/M byte register n. */
-function r8(n: number): number {
-  return ((n & 3) << 1) | (n >>> 2);
-}
+/** `regs8` offset of the byte register in bits 3–5 of a ModR/M byte (table: no call in the hot loop). */
+const REG8 = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let m = 0; m < 256; m++) t[m] = RM8[m >>> 3];
+  return t;
+})();
 
 /** ALU operation `alu` (0–7) on words with FLAGS, one level deep so the fast loop inlines it. */
 function aluW(c: Cpu, alu: number, a: number, b: number): number {
@@ -210,128 +188,119 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
     let extra = 0;
     switch (op) {
       case 0x00:
-      case 0x08:
-      case 0x10:
-      case 0x18:
-      case 0x20:
-      case 0x28:
-      case 0x30:
-      case 0x38: { // op r/m8, r8
-        const m = bytes[lin + 1];
-        const alu = op >>> 3;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          const r = aluB(c, alu, read8(c, eaSeg, off), regs8[r8((m >>> 3) & 7)]);
-          if (alu !== 7) write8(c, eaSeg, off, r);
-          len = 2 + dispLen(m);
-          extra = EA_CYCLES;
-          break;
-        }
-        const d = r8(m & 7);
-        const r = aluB(c, alu, regs8[d], regs8[r8((m >>> 3) & 7)]);
-        if (alu !== 7) regs8[d] = r;
-        len = 2;
-        break;
-      }
       case 0x01:
-      case 0x09:
-      case 0x11:
-      case 0x19:
-      case 0x21:
-      case 0x29:
-      case 0x31:
-      case 0x39: { // op r/m16, r16
-        const m = bytes[lin + 1];
-        const alu = op >>> 3;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          const r = aluW(c, alu, read16(c, eaSeg, off), regs[(m >>> 3) & 7]);
-          if (alu !== 7) write16(c, eaSeg, off, r);
-          len = 2 + dispLen(m);
-          extra = EA_CYCLES;
-          break;
-        }
-        const r = aluW(c, alu, regs[m & 7], regs[(m >>> 3) & 7]);
-        if (alu !== 7) regs[m & 7] = r;
-        len = 2;
-        break;
-      }
       case 0x02:
-      case 0x0A:
-      case 0x12:
-      case 0x1A:
-      case 0x22:
-      case 0x2A:
-      case 0x32:
-      case 0x3A: { // op r8, r/m8
-        const m = bytes[lin + 1];
-        const d = r8((m >>> 3) & 7);
-        const alu = op >>> 3;
-        let b: number;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          b = read8(c, eaSeg, off);
-          len = 2 + dispLen(m);
-          extra = EA_CYCLES;
-        } else {
-          b = regs8[r8(m & 7)];
-          len = 2;
-        }
-        const r = aluB(c, alu, regs8[d], b);
-        if (alu !== 7) regs8[d] = r;
-        break;
-      }
       case 0x03:
-      case 0x0B:
-      case 0x13:
-      case 0x1B:
-      case 0x23:
-      case 0x2B:
-      case 0x33:
-      case 0x3B: { // op r16, r/m16
-        const m = bytes[lin + 1];
-        const alu = op >>> 3;
-        const d = (m >>> 3) & 7;
-        let b: number;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          b = read16(c, eaSeg, off);
-          len = 2 + dispLen(m);
-          extra = EA_CYCLES;
-        } else {
-          b = regs[m & 7];
-          len = 2;
-        }
-        const r = aluW(c, alu, regs[d], b);
-        if (alu !== 7) regs[d] = r;
-        break;
-      }
       case 0x04:
-      case 0x0C:
-      case 0x14:
-      case 0x1C:
-      case 0x24:
-      case 0x2C:
-      case 0x34:
-      case 0x3C: { // op AL, imm8
-        const alu = op >>> 3;
-        const r = aluB(c, alu, regs8[0], bytes[lin + 1]);
-        if (alu !== 7) regs8[0] = r;
-        len = 2;
-        break;
-      }
       case 0x05:
+      case 0x08:
+      case 0x09:
+      case 0x0A:
+      case 0x0B:
+      case 0x0C:
       case 0x0D:
+      case 0x10:
+      case 0x11:
+      case 0x12:
+      case 0x13:
+      case 0x14:
       case 0x15:
+      case 0x18:
+      case 0x19:
+      case 0x1A:
+      case 0x1B:
+      case 0x1C:
       case 0x1D:
+      case 0x20:
+      case 0x21:
+      case 0x22:
+      case 0x23:
+      case 0x24:
       case 0x25:
+      case 0x28:
+      case 0x29:
+      case 0x2A:
+      case 0x2B:
+      case 0x2C:
       case 0x2D:
+      case 0x30:
+      case 0x31:
+      case 0x32:
+      case 0x33:
+      case 0x34:
       case 0x35:
-      case 0x3D: { // op AX, imm16
-        const alu = op >>> 3;
-        const r = aluW(c, alu, regs[0], bytes[lin + 1] | (bytes[lin + 2] << 8));
-        if (alu !== 7) regs[0] = r;
-        len = 3;
+      case 0x38:
+      case 0x39:
+      case 0x3A:
+      case 0x3B:
+      case 0x3C:
+      case 0x3D:
+      case 0x80:
+      case 0x81:
+      case 0x82:
+      case 0x83: { // ALU rows 00–3D and group 1 (80–83): one shared body so the ALU helpers inline once
+        let alu: number;
+        let a: number;
+        let b: number;
+        // Where the result goes: 0–7 a word register, 8–15 a byte register (regs8 index + 8), 16 memory.
+        let dst: number;
+        let off = 0;
+        const word = (op & 1) !== 0;
+        if (op < 0x40 && (op & 4) !== 0) { // AL/AX, imm
+          alu = op >>> 3;
+          dst = word ? 0 : 8;
+          a = word ? regs[0] : regs8[0];
+          b = word ? bytes[lin + 1] | (bytes[lin + 2] << 8) : bytes[lin + 1];
+          len = word ? 3 : 2;
+        } else {
+          const m = bytes[lin + 1];
+          let i = lin + 2;
+          if (m < 0xC0) {
+            off = ea(regs, bytes, lin + 1, m);
+            i += dispLen(m);
+            extra = EA_CYCLES;
+          }
+          if (op >= 0x80) { // r/m, imm
+            alu = (m >>> 3) & 7;
+            if (m < 0xC0) {
+              dst = 16;
+              a = word ? read16(c, eaSeg, off) : read8(c, eaSeg, off);
+            } else {
+              dst = word ? m & 7 : RM8[m] + 8;
+              a = word ? regs[m & 7] : regs8[RM8[m]];
+            }
+            if (op === 0x81) {
+              b = bytes[i] | (bytes[i + 1] << 8);
+              i += 2;
+            } else {
+              b = op === 0x83 ? ((bytes[i] << 24) >> 24) & 0xFFFF : bytes[i];
+              i++;
+            }
+          } else {
+            alu = op >>> 3;
+            const rv = word ? regs[(m >>> 3) & 7] : regs8[REG8[m]];
+            let mv: number;
+            if (m < 0xC0) mv = word ? read16(c, eaSeg, off) : read8(c, eaSeg, off);
+            else mv = word ? regs[m & 7] : regs8[RM8[m]];
+            if ((op & 2) === 0) { // r/m, reg
+              a = mv;
+              b = rv;
+              dst = m < 0xC0 ? 16 : word ? m & 7 : RM8[m] + 8;
+            } else { // reg, r/m
+              a = rv;
+              b = mv;
+              dst = word ? (m >>> 3) & 7 : REG8[m] + 8;
+            }
+          }
+          len = i - lin;
+        }
+        const r = word ? aluW(c, alu, a, b) : aluB(c, alu, a, b);
+        if (alu !== 7) {
+          if (dst < 8) regs[dst] = r;
+          else if (dst < 16) regs8[dst - 8] = r;
+          else if (word) write16(c, eaSeg, off, r);
+          else write8(c, eaSeg, off, r);
+        }
         break;
       }
       case 0x40:
@@ -390,68 +359,67 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x7E:
       case 0x7F:
         len = 2;
-        if (cond(c.flags, op & 15)) {
+        const f = c.flags;
+        let t: boolean;
+        // Spelled out per opcode: a helper call here would not be inlined into this big loop.
+        switch (op) {
+          case 0x70:
+            t = (f & FLAG_OF) !== 0;
+            break;
+          case 0x71:
+            t = (f & FLAG_OF) === 0;
+            break;
+          case 0x72:
+            t = (f & FLAG_CF) !== 0;
+            break;
+          case 0x73:
+            t = (f & FLAG_CF) === 0;
+            break;
+          case 0x74:
+            t = (f & FLAG_ZF) !== 0;
+            break;
+          case 0x75:
+            t = (f & FLAG_ZF) === 0;
+            break;
+          case 0x76:
+            t = (f & (FLAG_CF | FLAG_ZF)) !== 0;
+            break;
+          case 0x77:
+            t = (f & (FLAG_CF | FLAG_ZF)) === 0;
+            break;
+          case 0x78:
+            t = (f & FLAG_SF) !== 0;
+            break;
+          case 0x79:
+            t = (f & FLAG_SF) === 0;
+            break;
+          case 0x7A:
+            t = (f & FLAG_PF) !== 0;
+            break;
+          case 0x7B:
+            t = (f & FLAG_PF) === 0;
+            break;
+          case 0x7C:
+            t = ((f ^ (f << 4)) & FLAG_OF) !== 0;
+            break;
+          case 0x7D:
+            t = ((f ^ (f << 4)) & FLAG_OF) === 0;
+            break;
+          case 0x7E:
+            t = (f & FLAG_ZF) !== 0 || ((f ^ (f << 4)) & FLAG_OF) !== 0;
+            break;
+          default:
+            t = (f & FLAG_ZF) === 0 && ((f ^ (f << 4)) & FLAG_OF) === 0;
+        }
+        if (t) {
           len += (bytes[lin + 1] << 24) >> 24;
           extra = BRANCH_TAKEN_CYCLES;
         }
         break;
-      case 0x80:
-      case 0x82: { // group 1 r/m8, imm8
-        const m = bytes[lin + 1];
-        const alu = (m >>> 3) & 7;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          const dl = dispLen(m);
-          const r = aluB(c, alu, read8(c, eaSeg, off), bytes[lin + 2 + dl]);
-          if (alu !== 7) write8(c, eaSeg, off, r);
-          len = 3 + dl;
-          extra = EA_CYCLES;
-          break;
-        }
-        const d = r8(m & 7);
-        const r = aluB(c, alu, regs8[d], bytes[lin + 2]);
-        if (alu !== 7) regs8[d] = r;
-        len = 3;
-        break;
-      }
-      case 0x81: { // group 1 r/m16, imm16
-        const m = bytes[lin + 1];
-        const alu = (m >>> 3) & 7;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          const i = lin + 2 + dispLen(m);
-          const r = aluW(c, alu, read16(c, eaSeg, off), bytes[i] | (bytes[i + 1] << 8));
-          if (alu !== 7) write16(c, eaSeg, off, r);
-          len = i + 2 - lin;
-          extra = EA_CYCLES;
-          break;
-        }
-        const r = aluW(c, alu, regs[m & 7], bytes[lin + 2] | (bytes[lin + 3] << 8));
-        if (alu !== 7) regs[m & 7] = r;
-        len = 4;
-        break;
-      }
-      case 0x83: { // group 1 r/m16, sign-extended imm8
-        const m = bytes[lin + 1];
-        const alu = (m >>> 3) & 7;
-        if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          const i = lin + 2 + dispLen(m);
-          const r = aluW(c, alu, read16(c, eaSeg, off), ((bytes[i] << 24) >> 24) & 0xFFFF);
-          if (alu !== 7) write16(c, eaSeg, off, r);
-          len = i + 1 - lin;
-          extra = EA_CYCLES;
-          break;
-        }
-        const r = aluW(c, alu, regs[m & 7], ((bytes[lin + 2] << 24) >> 24) & 0xFFFF);
-        if (alu !== 7) regs[m & 7] = r;
-        len = 3;
-        break;
-      }
       case 0x84: { // TEST r/m8, r8
         const m = bytes[lin + 1];
         if (m < 0xC0) return done;
-        logic8(c, regs8[r8(m & 7)] & regs8[r8((m >>> 3) & 7)]);
+        logic8(c, regs8[RM8[m]] & regs8[REG8[m]]);
         len = 2;
         break;
       }
@@ -466,12 +434,12 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
         const m = bytes[lin + 1];
         if (m < 0xC0) {
           const off = ea(regs, bytes, lin + 1, m);
-          write8(c, eaSeg, off, regs8[r8((m >>> 3) & 7)]);
+          write8(c, eaSeg, off, regs8[REG8[m]]);
           len = 2 + dispLen(m);
           extra = EA_CYCLES;
           break;
         }
-        regs8[r8(m & 7)] = regs8[r8((m >>> 3) & 7)];
+        regs8[RM8[m]] = regs8[REG8[m]];
         len = 2;
         break;
       }
@@ -492,12 +460,12 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
         const m = bytes[lin + 1];
         if (m < 0xC0) {
           const off = ea(regs, bytes, lin + 1, m);
-          regs8[r8((m >>> 3) & 7)] = read8(c, eaSeg, off);
+          regs8[REG8[m]] = read8(c, eaSeg, off);
           len = 2 + dispLen(m);
           extra = EA_CYCLES;
           break;
         }
-        regs8[r8((m >>> 3) & 7)] = regs8[r8(m & 7)];
+        regs8[REG8[m]] = regs8[RM8[m]];
         len = 2;
         break;
       }
@@ -540,7 +508,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0xB5:
       case 0xB6:
       case 0xB7:
-        regs8[r8(op & 7)] = bytes[lin + 1];
+        regs8[RM8[op]] = bytes[lin + 1];
         len = 2;
         break;
       case 0xB8:
@@ -560,7 +528,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0xC6: { // MOV r/m8, imm8 (reg field ignored)
         const m = bytes[lin + 1];
         if (m >= 0xC0) {
-          regs8[r8(m & 7)] = bytes[lin + 2];
+          regs8[RM8[m]] = bytes[lin + 2];
           len = 3;
           break;
         }
@@ -595,7 +563,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
         extra = count * SHIFT_BIT_CYCLES;
         if ((op & 1) !== 0) regs[m & 7] = shift16(c, (m >>> 3) & 7, regs[m & 7], count);
         else {
-          const d = r8(m & 7);
+          const d = RM8[m];
           regs8[d] = shift8(c, (m >>> 3) & 7, regs8[d], count);
         }
         len = 2;
@@ -646,7 +614,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0xFE: { // INC/DEC r8
         const m = bytes[lin + 1];
         if (m < 0xC0 || (m & 0x30) !== 0) return done;
-        const d = r8(m & 7);
+        const d = RM8[m];
         regs8[d] = (m & 8) === 0 ? inc8(c, regs8[d]) : dec8(c, regs8[d]);
         len = 2;
         break;
