@@ -1,7 +1,8 @@
 /**
  * A disk as a chain of layers: a read-only base, read-only intermediate children and a
- * writable top. Reads go through one merged map (sector range → layer), so a read costs
- * one binary search whatever the depth; writes go only to the top.
+ * writable top. Reads go through one merged map (sector range → layer, and for read-only
+ * layers the host offset), so a read costs one binary search and, for plain data, one host
+ * read, whatever the depth; writes go only to the top.
  */
 import { basename, dirname, relative, resolve } from "node:path";
 import { type BlockDevice, type ChsGeometry, SECTOR_SIZE } from "./block_device.ts";
@@ -12,7 +13,14 @@ import { createVhdDifferencing } from "./formats/vhd/create.ts";
 import { describe, HostFile } from "./host_file.ts";
 import type { DiskLayer, ImageFormat } from "./layer.ts";
 import { MemoryOverlay } from "./memory_overlay.ts";
-import { type ChainExtent, MergedMap, UNMAPPED } from "./merged_map.ts";
+import {
+  type ChainExtent,
+  type HostMappedLayer,
+  hostMapping,
+  MergedMap,
+  NO_HOST,
+  UNMAPPED,
+} from "./merged_map.ts";
 import { allowedRoots, fileIdentity, notRegularReason, resolveParent } from "./parent_resolver.ts";
 
 /** Default limit on the number of layers in a chain. */
@@ -98,6 +106,8 @@ export class DiskChain implements BlockDevice {
   readonly sectorSize = SECTOR_SIZE;
   #layers: DiskLayer[];
   #map: MergedMap;
+  /** Per layer: the layer as host-mapped when the map may carry its host offsets. */
+  #hosted: (HostMappedLayer | null)[] = [];
   #geometry: ChsGeometry | null;
 
   /** Use {@link openChain}. `layers` is base first; only the last may be writable. */
@@ -106,7 +116,14 @@ export class DiskChain implements BlockDevice {
     this.#layers = layers;
     this.#geometry = geometry;
     this.#map = MergedMap.build(layers, this.top.sectorCount);
+    this.#hosted = layers.map(hostMapping);
     this.#wireBackingReaders();
+  }
+
+  /** Rebuilds the merged map from the layers (and which of them are host-mapped). */
+  #rebuildMap(): void {
+    this.#map = MergedMap.build(this.#layers, this.sectorCount);
+    this.#hosted = this.#layers.map(hostMapping);
   }
 
   /** The layers, base first. */
@@ -136,6 +153,18 @@ export class DiskChain implements BlockDevice {
 
   read(lba: number, count: number, into: Uint8Array): void {
     this.#checkRange(lba, count, into);
+    // Fast path: the whole request lies in one extent of plain host data.
+    const map = this.#map;
+    const extent = map.find(lba);
+    const host = map.hostOf(extent);
+    if (host !== NO_HOST && lba + count <= map.endOf(extent)) {
+      const bytes = count * SECTOR_SIZE;
+      this.#hosted[map.layerOf(extent)]!.readHost(
+        host + (lba - map.startOf(extent)) * SECTOR_SIZE,
+        into.length === bytes ? into : into.subarray(0, bytes),
+      );
+      return;
+    }
     this.#readBelow(this.#layers.length, lba, count, into);
   }
 
@@ -146,7 +175,7 @@ export class DiskChain implements BlockDevice {
       this.top.write(lba, count, from);
     } catch (e) {
       // Part of the write may have landed: ask the layers again rather than guess.
-      this.#map = MergedMap.build(this.#layers, this.sectorCount);
+      this.#rebuildMap();
       throw e;
     }
     this.#map.assign(lba, count, this.#layers.length - 1);
@@ -200,6 +229,8 @@ export class DiskChain implements BlockDevice {
       throw new DiskError(path, problem);
     }
     this.#layers.push(child);
+    // The old top is read-only now: its host offsets may be cached.
+    this.#rebuildMap();
     this.#wireBackingReaders();
     return child;
   }
@@ -208,6 +239,7 @@ export class DiskChain implements BlockDevice {
   pushOverlay(): MemoryOverlay {
     const overlay = new MemoryOverlay(this.sectorCount, this.geometry);
     this.#layers.push(overlay);
+    this.#hosted.push(null);
     this.#wireBackingReaders();
     return overlay;
   }
@@ -229,10 +261,13 @@ export class DiskChain implements BlockDevice {
       const at = lba + done;
       const n = Math.min(this.#map.endOf(extent), lba + count) - at;
       const layer = this.#map.layerOf(extent);
+      const host = this.#map.hostOf(extent);
       const target = into.subarray(done * SECTOR_SIZE, (done + n) * SECTOR_SIZE);
       if (layer === UNMAPPED) target.fill(0);
-      else if (layer < below) this.#layers[layer].readOwn(at, n, target);
-      else this.#readWalking(below - 1, at, n, target);
+      else if (layer >= below) this.#readWalking(below - 1, at, n, target);
+      else if (host !== NO_HOST) {
+        this.#hosted[layer]!.readHost(host + (at - this.#map.startOf(extent)) * SECTOR_SIZE, target);
+      } else this.#layers[layer].readOwn(at, n, target);
       done += n;
       extent++;
     }

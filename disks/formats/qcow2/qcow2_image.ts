@@ -172,6 +172,58 @@ export class Qcow2Image implements DiskLayer {
     return present ? run : -run;
   }
 
+  /**
+   * Host mapping for the chain's merged map (see HostMappedLayer): runs of sectors held as
+   * normal clusters at consecutive host offsets; zero, compressed and malformed entries
+   * are left to {@link readOwn} (negative runs).
+   */
+  hostRun(lba: number, maxCount: number): number {
+    if (maxCount <= 0) return 0;
+    const spc = this.#sectorsPerCluster;
+    let cluster = Math.floor(lba / spc);
+    const first = this.#plainHost(cluster);
+    let run = spc - (lba % spc);
+    if (first < 0) {
+      while (run < maxCount && this.#plainHost(cluster + 1) < 0) {
+        cluster++;
+        run += spc;
+      }
+      return -Math.min(run, maxCount);
+    }
+    let expect = first + this.#clusterSize;
+    while (run < maxCount && this.#plainHost(cluster + 1) === expect) {
+      cluster++;
+      run += spc;
+      expect += this.#clusterSize;
+    }
+    return Math.min(run, maxCount);
+  }
+
+  hostOffset(lba: number): number {
+    const spc = this.#sectorsPerCluster;
+    return this.#plainHost(Math.floor(lba / spc)) + (lba % spc) * SECTOR_SIZE;
+  }
+
+  readHost(offset: number, into: Uint8Array): void {
+    if (this.#closed) throw new DiskError(this.path, "qcow2: image is closed");
+    this.#file.readAt(offset, into);
+  }
+
+  /** Host offset of guest `cluster` if it is a normal, well-aligned cluster inside the disk; else -1. */
+  #plainHost(cluster: number): number {
+    if (cluster * this.#sectorsPerCluster >= this.sectorCount) return -1;
+    const l1i = Math.floor(cluster / this.#l2Entries);
+    if (l1i >= this.#l1.length || this.#l1.isEmpty(l1i)) return -1;
+    const table = this.#l2For(cluster, false);
+    if (!table) return -1;
+    const i = cluster % this.#l2Entries;
+    const hi = table.hi(i);
+    const lo = table.lo(i);
+    if (l2Kind(hi, lo, this.header.version) !== KIND_NORMAL) return -1;
+    const offset = pointerOffset(hi, lo);
+    return offset % this.#clusterSize === 0 ? offset : -1;
+  }
+
   readOwn(lba: number, count: number, into: Uint8Array): void {
     this.#checkRange(lba, count, into);
     this.#trimCaches();

@@ -133,6 +133,28 @@ export class VhdImage implements DiskLayer {
     return present ? done : -done;
   }
 
+  /**
+   * Host mapping for the chain's merged map (see HostMappedLayer): sectors this layer holds
+   * are plain data, contiguous on the host within one block (the whole disk when fixed).
+   * `lba` onwards must be held by this layer (per {@link allocationRun}).
+   */
+  hostRun(lba: number, maxCount: number): number {
+    if (maxCount <= 0) return 0;
+    const limit = Math.min(maxCount, this.sectorCount - lba);
+    if (limit <= 0) return -maxCount;
+    if (this.header === null) return limit;
+    const toEnd = Math.min(limit, this.#sectorsPerBlock - (lba % this.#sectorsPerBlock));
+    return this.#bat[Math.floor(lba / this.#sectorsPerBlock)] === UNALLOCATED ? -toEnd : toEnd;
+  }
+
+  hostOffset(lba: number): number {
+    return this.header === null ? lba * SECTOR_SIZE : this.#dataOffset(lba);
+  }
+
+  readHost(offset: number, into: Uint8Array): void {
+    this.#file.readAt(offset, into);
+  }
+
   readOwn(lba: number, count: number, into: Uint8Array): void {
     this.#checkRange(lba, count, into);
     if (this.header === null) {
