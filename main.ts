@@ -8,6 +8,7 @@ import { Command } from "@commander-js/extra-typings";
 import { VERSION } from "./core/version.ts";
 import { registerRun } from "./cli/run.ts";
 import { registerDiskCommands } from "./cli/disk.ts";
+import { registerSnapshotCommands } from "./cli/snapshot.ts";
 
 const program = new Command()
   .name("tty86")
@@ -17,5 +18,6 @@ const program = new Command()
 
 registerRun(program);
 registerDiskCommands(program);
+registerSnapshotCommands(program);
 
 await program.parseAsync(Deno.args, { from: "user" });
