@@ -24,7 +24,6 @@ import {
   FLAG_TF,
   FLAG_ZF,
   PARITY,
-  SZP8,
 } from "./flags.ts";
 
 const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
@@ -46,60 +45,33 @@ const REG8 = /* @__PURE__ */ (() => {
   return t;
 })();
 
-/** ALU operation `alu` (0–7) on words with FLAGS, one level deep so the fast loop inlines it. */
-function aluW(c: Cpu, alu: number, a: number, b: number): number {
+/**
+ * ALU operation `alu` (0–7) with FLAGS; `top` is the sign bit (80h bytes, 8000h words).
+ * One small function for both sizes so it stays under V8's inlining size limit and the
+ * fast loop inlines it at its single call site.
+ */
+function aluOp(c: Cpu, alu: number, a: number, b: number, top: number): number {
+  const f = c.flags;
   let r: number;
-  let f = c.flags & ~ARITH_FLAGS;
-  switch (alu) {
-    case 1:
-      r = a | b;
-      return (c.flags = f | ((r >>> 8) & FLAG_SF) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF], r);
-    case 4:
-      r = a & b;
-      return (c.flags = f | ((r >>> 8) & FLAG_SF) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF], r);
-    case 6:
-      r = a ^ b;
-      return (c.flags = f | ((r >>> 8) & FLAG_SF) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF], r);
-    case 0:
-    case 2:
-      r = a + b + (alu === 2 ? c.flags & FLAG_CF : 0);
-      f |= ((r ^ a) & (r ^ b) & 0x8000) >>> 4;
-      break;
-    default:
-      r = a - b - (alu === 3 ? c.flags & FLAG_CF : 0);
-      f |= ((a ^ b) & (a ^ r) & 0x8000) >>> 4;
+  let cao = 0; // CF | AF | OF
+  if (alu === 1) r = a | b;
+  else if (alu === 4) r = a & b;
+  else if (alu === 6) r = a ^ b;
+  else {
+    let ov: number;
+    if (alu === 0 || alu === 2) {
+      r = a + b + (alu === 2 ? f & FLAG_CF : 0);
+      ov = (r ^ a) & (r ^ b);
+    } else {
+      r = a - b - (alu === 3 ? f & FLAG_CF : 0);
+      ov = (a ^ b) & (a ^ r);
+    }
+    // A borrow leaves r negative, which sets the bit above the sign bit just as a carry does.
+    cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((r & (top << 1)) !== 0 ? FLAG_CF : 0) | ((a ^ b ^ r) & FLAG_AF);
   }
-  const w = r & 0xFFFF;
-  c.flags = f | ((r >>> 16) & 1) | ((w >>> 8) & FLAG_SF) | (w === 0 ? FLAG_ZF : 0) | PARITY[w & 0xFF] |
-    ((a ^ b ^ r) & FLAG_AF);
-  return w;
-}
-
-/** ALU operation `alu` (0–7) on bytes with FLAGS. */
-function aluB(c: Cpu, alu: number, a: number, b: number): number {
-  let r: number;
-  let f = c.flags & ~ARITH_FLAGS;
-  switch (alu) {
-    case 1:
-      r = a | b;
-      return (c.flags = f | SZP8[r], r);
-    case 4:
-      r = a & b;
-      return (c.flags = f | SZP8[r], r);
-    case 6:
-      r = a ^ b;
-      return (c.flags = f | SZP8[r], r);
-    case 0:
-    case 2:
-      r = a + b + (alu === 2 ? c.flags & FLAG_CF : 0);
-      f |= ((r ^ a) & (r ^ b) & 0x80) << 4;
-      break;
-    default:
-      r = a - b - (alu === 3 ? c.flags & FLAG_CF : 0);
-      f |= ((a ^ b) & (a ^ r) & 0x80) << 4;
-  }
-  const w = r & 0xFF;
-  c.flags = f | ((r >>> 8) & 1) | SZP8[w] | ((a ^ b ^ r) & FLAG_AF);
+  const w = r & ((top << 1) - 1);
+  c.flags = (f & ~ARITH_FLAGS) | cao | ((w & top) !== 0 ? FLAG_SF : 0) | (w === 0 ? FLAG_ZF : 0) |
+    PARITY[w & 0xFF];
   return w;
 }
 
@@ -294,7 +266,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
           }
           len = i - lin;
         }
-        const r = word ? aluW(c, alu, a, b) : aluB(c, alu, a, b);
+        const r = aluOp(c, alu, a, b, word ? 0x8000 : 0x80);
         if (alu !== 7) {
           if (dst < 8) regs[dst] = r;
           else if (dst < 16) regs8[dst - 8] = r;
@@ -357,7 +329,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x7C:
       case 0x7D:
       case 0x7E:
-      case 0x7F:
+      case 0x7F: {
         len = 2;
         const f = c.flags;
         let t: boolean;
@@ -416,6 +388,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
           extra = BRANCH_TAKEN_CYCLES;
         }
         break;
+      }
       case 0x84: { // TEST r/m8, r8
         const m = bytes[lin + 1];
         if (m < 0xC0) return done;
