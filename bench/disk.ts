@@ -25,7 +25,8 @@ const CHUNKS = SECTORS / CHUNK_SECTORS;
 const READ_SECTORS = 8; // 4 KiB
 const RANDOM_READS = 32768;
 const REPEATS = 3;
-const ROUNDS = 7;
+/** Rounds of best-of timing: a pass takes ~20-80 ms, so more rounds cost little and tame shared-core noise. */
+const ROUNDS = 15;
 const DEPTHS = [1, 8, 64] as const;
 const FORMATS = ["vhd", "qcow2"] as const;
 
@@ -121,10 +122,14 @@ function measureReads(tops: readonly string[]): ReadResult[] {
       return (performance.now() - start) / 1000;
     };
     for (let round = 0; round < ROUNDS; round++) {
-      chains.forEach((chain, i) => {
+      // Each round starts at a different chain, so no chain always runs first (after the
+      // previous round's last one) or last.
+      for (let k = 0; k < chains.length; k++) {
+        const i = (round + k) % chains.length;
+        const chain = chains[i];
         seq[i] = Math.min(seq[i], time(() => seqRead(chain)));
         rnd[i] = Math.min(rnd[i], time(() => randomRead(chain)));
-      });
+      }
     }
     const mib = (bytes: number, s: number) => Math.round((bytes / 1024 / 1024 / s) * 10) / 10;
     return chains.map((_, i) => ({
