@@ -9,7 +9,7 @@
  * that does not apply (memory operand forms it leaves to the table, odd encodings)
  * returns false before changing any state, and the caller runs the general path.
  */
-import { dec16, dec8, inc16, inc8, logic16, logic8 } from "./alu.ts";
+import { logic16, logic8 } from "./alu.ts";
 import { pop16, push16, read16, read8, write16, write8 } from "./bus.ts";
 import type { Cpu } from "./cpu.ts";
 import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, EA_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
@@ -73,6 +73,71 @@ function aluOp(c: Cpu, alu: number, a: number, b: number, top: number): number {
   c.flags = (f & ~ARITH_FLAGS) | cao | ((w & top) !== 0 ? FLAG_SF : 0) | (w === 0 ? FLAG_ZF : 0) |
     PARITY[w & 0xFF];
   return w;
+}
+
+/** SF | ZF | PF of a result `w` whose sign bit is `top`. */
+function szp(w: number, top: number): number {
+  return ((w & top) !== 0 ? FLAG_SF : 0) | (w === 0 ? FLAG_ZF : 0) | PARITY[w & 0xFF];
+}
+
+/** INC (`dec` false) or DEC of `v` with sign bit `top`: as ADD/SUB 1 but CF is kept. */
+function incDec(c: Cpu, v: number, dec: boolean, top: number): number {
+  const r = (dec ? v - 1 : v + 1) & ((top << 1) - 1);
+  c.flags = (c.flags & (~ARITH_FLAGS | FLAG_CF)) | szp(r, top) | ((v ^ r) & FLAG_AF) |
+    (r === (dec ? top - 1 : top) ? FLAG_OF : 0);
+  return r;
+}
+
+/**
+ * Rotate/shift `op` (0–7) of `v` by exactly 1, sign bit `top`: shift.ts's general code
+ * specialised for the common count, small enough for V8 to inline into the loop.
+ */
+function shiftBy1(c: Cpu, op: number, v: number, top: number): number {
+  const f = c.flags;
+  const mask = (top << 1) - 1;
+  const hiIn = (v & top) !== 0 ? 1 : 0;
+  let r: number;
+  let cf: number;
+  switch (op) {
+    case 0: // ROL
+      r = ((v << 1) | hiIn) & mask;
+      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | hiIn; // OF = new top bit ^ CF = old top ^ old next-top
+      if ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0) c.flags |= FLAG_OF;
+      return r;
+    case 1: // ROR
+      cf = v & 1;
+      r = (v >>> 1) | (cf !== 0 ? top : 0);
+      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | cf | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
+      return r;
+    case 2: // RCL
+      r = ((v << 1) | (f & FLAG_CF)) & mask;
+      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | hiIn | ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
+      return r;
+    case 3: // RCR
+      cf = v & 1;
+      r = (v >>> 1) | ((f & FLAG_CF) !== 0 ? top : 0);
+      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | cf | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
+      return r;
+    case 5: // SHR
+      r = v >>> 1;
+      c.flags = (f & ~ARITH_FLAGS) | (v & 1) | szp(r, top) | (hiIn !== 0 ? FLAG_OF : 0);
+      return r;
+    case 7: // SAR
+      r = (v >>> 1) | (v & top);
+      c.flags = (f & ~ARITH_FLAGS) | (v & 1) | szp(r, top);
+      return r;
+    case 6:
+      if (!c.is186) { // SETMO on the 8086
+        c.flags = (f & ~ARITH_FLAGS) | szp(mask, top);
+        return mask;
+      }
+      // falls through: SHL on the 80186
+    default: // SHL
+      r = (v << 1) & mask;
+      c.flags = (f & ~ARITH_FLAGS) | hiIn | szp(r, top) |
+        ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
+      return r;
+  }
 }
 
 /** Segment register of the last {@link ea} (no override: the fast path sees no prefixes). */
@@ -283,7 +348,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x45:
       case 0x46:
       case 0x47:
-        regs[op & 7] = inc16(c, regs[op & 7]);
+        regs[op & 7] = incDec(c, regs[op & 7], false, 0x8000);
         break;
       case 0x48:
       case 0x49:
@@ -293,7 +358,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
       case 0x4D:
       case 0x4E:
       case 0x4F:
-        regs[op & 7] = dec16(c, regs[op & 7]);
+        regs[op & 7] = incDec(c, regs[op & 7], true, 0x8000);
         break;
       case 0x50:
       case 0x51:
@@ -534,10 +599,14 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
         if (m < 0xC0) return done;
         const count = op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
         extra = count * SHIFT_BIT_CYCLES;
-        if ((op & 1) !== 0) regs[m & 7] = shift16(c, (m >>> 3) & 7, regs[m & 7], count);
-        else {
+        const sop = (m >>> 3) & 7;
+        if ((op & 1) !== 0) {
+          const v = regs[m & 7];
+          regs[m & 7] = count === 1 ? shiftBy1(c, sop, v, 0x8000) : shift16(c, sop, v, count);
+        } else {
           const d = RM8[m];
-          regs8[d] = shift8(c, (m >>> 3) & 7, regs8[d], count);
+          const v = regs8[d];
+          regs8[d] = count === 1 ? shiftBy1(c, sop, v, 0x80) : shift8(c, sop, v, count);
         }
         len = 2;
         break;
@@ -588,7 +657,7 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
         const m = bytes[lin + 1];
         if (m < 0xC0 || (m & 0x30) !== 0) return done;
         const d = RM8[m];
-        regs8[d] = (m & 8) === 0 ? inc8(c, regs8[d]) : dec8(c, regs8[d]);
+        regs8[d] = incDec(c, regs8[d], (m & 8) !== 0, 0x80);
         len = 2;
         break;
       }
