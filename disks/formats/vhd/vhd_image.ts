@@ -1,9 +1,10 @@
 /**
  * A VHD image (fixed, dynamic or differencing) as one {@link DiskLayer}.
  *
- * Crash-safe order for a new block: bitmap + data written and synced, then the BAT
- * entry, then the footer at the new end of file. For an existing block: data synced
- * before the bitmap bits that expose it.
+ * Crash-safe order for a new block: the footer moved to the new end of file and synced,
+ * then bitmap + data written and synced, then the BAT entry (synced). The file thus always
+ * ends with a valid footer, and the BAT never points at unwritten data. For an existing
+ * block: data synced before the bitmap bits that expose it.
  */
 import { type ChsGeometry, SECTOR_SIZE } from "../../block_device.ts";
 import { DiskError } from "../../errors.ts";
@@ -405,13 +406,18 @@ export class VhdImage implements DiskLayer {
     if (this.isDifferencing) setBits(bitmap, inBlock, count);
     else setBits(bitmap, 0, this.#sectorsPerBlock);
     image.set(data.subarray(0, count * SECTOR_SIZE), this.#bitmapBytes + inBlock * SECTOR_SIZE);
+    // The footer moves to the new end of file FIRST, so the file ends with a valid footer at every
+    // instant: a crash anywhere in this sequence leaves at most unreferenced space (a leak), never a
+    // VHD without its trailing footer. Its content is unchanged; only its place moves.
+    const end = offset + image.length;
+    this.#file.writeAt(end, encodeFooter(this.footer));
+    if (this.#file.size() > end + FOOTER_SIZE) this.#file.truncate(end + FOOTER_SIZE);
+    this.#file.sync();
+    // Block data and bitmap (over the old footer) are durable before the BAT entry exposes them.
     this.#file.writeAt(offset, image);
     this.#file.sync();
     this.#bat[block] = offset / SECTOR_SIZE;
     writeBatEntrySector(this.#file, header.tableOffset, this.#bat, block);
-    const end = offset + image.length;
-    this.#file.writeAt(end, encodeFooter(this.footer));
-    if (this.#file.size() > end + FOOTER_SIZE) this.#file.truncate(end + FOOTER_SIZE);
     this.#file.sync();
     this.#bitmaps.set(block, bitmap.slice());
     this.#nextBlockOffset = end;
