@@ -202,23 +202,42 @@ function ea(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): number
  */
 export function fastRun(c: Cpu, end: number, limit: number): number {
   if ((c.flags & FLAG_TF) !== 0) return 0;
+  const n = fastLoop(c, end, limit);
+  // The shadow lasts one instruction; fast-path instructions never open one.
+  if (n !== 0) c.inhibit = 0;
+  return n;
+}
+
+function fastLoop(c: Cpu, end: number, limit: number): number {
   const bytes = c.bytes;
   const regs = c.regs;
   const regs8 = c.regs8;
   const sregs = c.sregs;
-  const pageFlags = c.pageFlags;
-  const lastCodeByte = c.addrMask - 5;
+  // Code window: the IPs (for CS = winCs) whose 6 instruction bytes lie in one page without
+  // PAGE_MMIO, so that the per-instruction check is two compares. Recomputed when CS or IP
+  // leaves it. Page flags only lose PAGE_MMIO while the CPU runs (a lazily restored page
+  // being loaded), never gain it, so a window stays valid for the whole call.
+  let winCs = -1;
+  let winLo = 0;
+  let winHi = -1;
   let done = 0;
   while (done < limit && c.cycles < end && !c.attention && !c.stopRequested) {
     const ip = c.ip;
-    const lin = (sregs[CS] << 4) + ip;
-    // Up to 6 instruction bytes are read straight from `bytes`: only when they all lie in one
-    // non-MMIO page inside memory and IP does not wrap.
-    if (
-      ip > 0xFFF9 || (lin & PAGE_OFFSET_MASK) > PAGE_SIZE - 6 || lin > lastCodeByte ||
-      (pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) !== 0
-    ) {
-      return done;
+    const cs = sregs[CS];
+    const lin = (cs << 4) + ip;
+    if (cs !== winCs || ip < winLo || ip > winHi) {
+      // Up to 6 instruction bytes are read straight from `bytes`: only when they all lie in one
+      // non-MMIO page inside memory and IP does not wrap.
+      const inPage = lin & PAGE_OFFSET_MASK;
+      if (
+        ip > 0xFFF9 || inPage > PAGE_SIZE - 6 || lin > c.addrMask - 5 ||
+        (c.pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) !== 0
+      ) {
+        return done;
+      }
+      winCs = cs;
+      winLo = ip - inPage;
+      winHi = Math.min(ip + (PAGE_SIZE - 6 - inPage), 0xFFF9);
     }
     const op = bytes[lin];
     let len = 1;
@@ -665,7 +684,6 @@ export function fastRun(c: Cpu, end: number, limit: number): number {
         return done;
     }
     c.ip = (ip + len) & 0xFFFF;
-    c.inhibit = 0;
     c.instructions++;
     c.cycles += BASE_CYCLES[op] + extra;
     done++;
