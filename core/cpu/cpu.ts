@@ -210,7 +210,7 @@ export class Cpu implements Stateful, InterruptPin {
       }
       // Straight-line stretches run in the fast path's own loop; it stops before anything
       // it does not handle, which the general path then executes.
-      if (fastRun(this, end, 0x7FFFFFFF) === 0) this.execute();
+      if (fastRun(this, end) === 0) this.execute();
     }
     this.runEnd = Infinity;
   }
@@ -278,7 +278,7 @@ export class Cpu implements Stateful, InterruptPin {
 
   /** Executes one instruction including its prefixes, then a single-step trap if TF was set. */
   private execute(): void {
-    if (fastRun(this, Infinity, 1) !== 0) return;
+    if (fastRun(this, this.cycles + 1) !== 0) return;
     this.trapAfter = this.flags & FLAG_TF;
     this.inhibit = 0;
     this.opStart = this.ip;

@@ -193,22 +193,29 @@ function ea(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): number
 }
 
 /**
- * Runs fast-path instructions while `cycles` < `end`, at most `limit` of them, and returns
- * how many it ran. It stops before an instruction it does not handle, when the CPU needs
- * attention (interrupt line, NMI, HLT), on requestStop, and never starts with TF set (the
- * trap and interrupt shadows are the general path's business). Each instruction clears
- * the interrupt shadow as the general path does, and keeps IP, cycles and the
- * instruction count exact, as devices may read them from a memory-mapped write.
+ * Runs fast-path instructions while `cycles` < `end` and returns how many it ran (a step
+ * passes end = cycles + 1: every instruction takes at least 2 cycles). It stops before an
+ * instruction it does not handle, when the CPU needs attention (interrupt line, NMI, HLT),
+ * on requestStop, and never starts with TF set (the trap and interrupt shadows are the
+ * general path's business). Like the general path it ends the interrupt shadow and keeps
+ * IP, cycles and the instruction count exact, as devices may read them from a
+ * memory-mapped write.
  */
-export function fastRun(c: Cpu, end: number, limit: number): number {
+export function fastRun(c: Cpu, end: number): number {
   if ((c.flags & FLAG_TF) !== 0) return 0;
-  const n = fastLoop(c, end, limit);
+  const before = c.instructions;
+  fastLoop(c, end);
+  const n = c.instructions - before;
   // The shadow lasts one instruction; fast-path instructions never open one.
   if (n !== 0) c.inhibit = 0;
   return n;
 }
 
-function fastLoop(c: Cpu, end: number, limit: number): number {
+/**
+ * The loop of {@link fastRun}. IP, cycles and the instruction count live in locals (nothing
+ * else changes them meanwhile) and are stored after every instruction for devices to read.
+ */
+function fastLoop(c: Cpu, end: number): void {
   const bytes = c.bytes;
   const regs = c.regs;
   const regs8 = c.regs8;
@@ -220,9 +227,10 @@ function fastLoop(c: Cpu, end: number, limit: number): number {
   let winCs = -1;
   let winLo = 0;
   let winHi = -1;
-  let done = 0;
-  while (done < limit && c.cycles < end && !c.attention && !c.stopRequested) {
-    const ip = c.ip;
+  let ip = c.ip;
+  let cycles = c.cycles;
+  let count = c.instructions;
+  while (cycles < end && !c.attention && !c.stopRequested) {
     const cs = sregs[CS];
     const lin = (cs << 4) + ip;
     if (cs !== winCs || ip < winLo || ip > winHi) {
@@ -233,7 +241,7 @@ function fastLoop(c: Cpu, end: number, limit: number): number {
         ip > 0xFFF9 || inPage > PAGE_SIZE - 6 || lin > c.addrMask - 5 ||
         (c.pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) !== 0
       ) {
-        return done;
+        return;
       }
       winCs = cs;
       winLo = ip - inPage;
@@ -475,14 +483,14 @@ function fastLoop(c: Cpu, end: number, limit: number): number {
       }
       case 0x84: { // TEST r/m8, r8
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) return;
         logic8(c, regs8[RM8[m]] & regs8[REG8[m]]);
         len = 2;
         break;
       }
       case 0x85: { // TEST r/m16, r16
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) return;
         logic16(c, regs[m & 7] & regs[(m >>> 3) & 7]);
         len = 2;
         break;
@@ -615,7 +623,7 @@ function fastLoop(c: Cpu, end: number, limit: number): number {
       case 0xD2:
       case 0xD3: { // shift/rotate r/m by 1 or CL
         const m = bytes[lin + 1];
-        if (m < 0xC0) return done;
+        if (m < 0xC0) return;
         const count = op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
         extra = count * SHIFT_BIT_CYCLES;
         const sop = (m >>> 3) & 7;
@@ -674,19 +682,19 @@ function fastLoop(c: Cpu, end: number, limit: number): number {
         break;
       case 0xFE: { // INC/DEC r8
         const m = bytes[lin + 1];
-        if (m < 0xC0 || (m & 0x30) !== 0) return done;
+        if (m < 0xC0 || (m & 0x30) !== 0) return;
         const d = RM8[m];
         regs8[d] = incDec(c, regs8[d], (m & 8) !== 0, 0x80);
         len = 2;
         break;
       }
       default:
-        return done;
+        return;
     }
-    c.ip = (ip + len) & 0xFFFF;
-    c.instructions++;
-    c.cycles += BASE_CYCLES[op] + extra;
-    done++;
+    ip = (ip + len) & 0xFFFF;
+    c.ip = ip;
+    c.instructions = ++count;
+    cycles += BASE_CYCLES[op] + extra;
+    c.cycles = cycles;
   }
-  return done;
 }
