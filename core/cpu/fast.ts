@@ -46,6 +46,26 @@ const REG8 = /* @__PURE__ */ (() => {
 })();
 
 /**
+ * 1 where Jcc 70+n jumps: indexed by n << 12 | FLAGS bits 0–11 (CF PF AF ZF SF TF IF DF OF),
+ * one load instead of a per-condition branch chain.
+ */
+const JCC_TAKEN = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(16 << 12);
+  for (let n = 0; n < 16; n++) {
+    for (let f = 0; f < 0x1000; f++) {
+      const cf = (f & FLAG_CF) !== 0;
+      const zf = (f & FLAG_ZF) !== 0;
+      const sf = (f & FLAG_SF) !== 0;
+      const of = (f & FLAG_OF) !== 0;
+      const pf = (f & FLAG_PF) !== 0;
+      const cond = [of, cf, zf, cf || zf, sf, pf, sf !== of, zf || sf !== of][n >>> 1];
+      t[(n << 12) | f] = cond !== ((n & 1) !== 0) ? 1 : 0;
+    }
+  }
+  return t;
+})();
+
+/**
  * ALU operation `alu` (0–7) with FLAGS; `top` is the sign bit (80h bytes, 8000h words).
  * One small function for both sizes so it stays under V8's inlining size limit and the
  * fast loop inlines it at its single call site.
@@ -423,59 +443,7 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x7E:
       case 0x7F: {
         len = 2;
-        const f = c.flags;
-        let t: boolean;
-        // Spelled out per opcode: a helper call here would not be inlined into this big loop.
-        switch (op) {
-          case 0x70:
-            t = (f & FLAG_OF) !== 0;
-            break;
-          case 0x71:
-            t = (f & FLAG_OF) === 0;
-            break;
-          case 0x72:
-            t = (f & FLAG_CF) !== 0;
-            break;
-          case 0x73:
-            t = (f & FLAG_CF) === 0;
-            break;
-          case 0x74:
-            t = (f & FLAG_ZF) !== 0;
-            break;
-          case 0x75:
-            t = (f & FLAG_ZF) === 0;
-            break;
-          case 0x76:
-            t = (f & (FLAG_CF | FLAG_ZF)) !== 0;
-            break;
-          case 0x77:
-            t = (f & (FLAG_CF | FLAG_ZF)) === 0;
-            break;
-          case 0x78:
-            t = (f & FLAG_SF) !== 0;
-            break;
-          case 0x79:
-            t = (f & FLAG_SF) === 0;
-            break;
-          case 0x7A:
-            t = (f & FLAG_PF) !== 0;
-            break;
-          case 0x7B:
-            t = (f & FLAG_PF) === 0;
-            break;
-          case 0x7C:
-            t = ((f ^ (f << 4)) & FLAG_OF) !== 0;
-            break;
-          case 0x7D:
-            t = ((f ^ (f << 4)) & FLAG_OF) === 0;
-            break;
-          case 0x7E:
-            t = (f & FLAG_ZF) !== 0 || ((f ^ (f << 4)) & FLAG_OF) !== 0;
-            break;
-          default:
-            t = (f & FLAG_ZF) === 0 && ((f ^ (f << 4)) & FLAG_OF) === 0;
-        }
-        if (t) {
+        if (JCC_TAKEN[((op & 15) << 12) | (c.flags & 0xFFF)] !== 0) {
           len += (bytes[lin + 1] << 24) >> 24;
           extra = BRANCH_TAKEN_CYCLES;
         }
