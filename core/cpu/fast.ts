@@ -10,7 +10,6 @@
  * returns false before changing any state, and the caller runs the general path.
  */
 import { logic16, logic8 } from "./alu.ts";
-import { pop16, push16, read16, read8, write16, write8 } from "./bus.ts";
 import type { Cpu } from "./cpu.ts";
 import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, EA_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
 import {
@@ -27,7 +26,7 @@ import {
 } from "./flags.ts";
 
 const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
-import { BP, BX, CS, CX, DI, DS, ES, SI, SS } from "./registers.ts";
+import { BP, BX, CS, CX, DI, DS, ES, SI, SP, SS } from "./registers.ts";
 import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { shift16, shift8 } from "./shift.ts";
 
@@ -158,6 +157,60 @@ function shiftBy1(c: Cpu, op: number, v: number, top: number): number {
         ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
       return r;
   }
+}
+
+/** Byte at a linear address; indexes `bytes` directly unless the page is memory-mapped I/O. */
+function ld8(c: Cpu, a: number): number {
+  a &= c.addrMask;
+  return (c.pageFlags[a >>> PAGE_SHIFT] & PAGE_MMIO) === 0 ? c.bytes[a] : c.memory.read8(a);
+}
+
+/**
+ * Stores a byte at a linear address: plain RAM (no page flags) directly, as PagedMemory.write8
+ * does, anything else (ROM, MMIO, a snapshot's write barrier) through PagedMemory.write8.
+ */
+function st8(c: Cpu, a: number, v: number): void {
+  a &= c.addrMask;
+  if (c.pageFlags[a >>> PAGE_SHIFT] === 0) c.bytes[a] = v;
+  else c.memory.write8(a, v & 0xFF);
+}
+
+/** Byte at seg:off (`seg` a segment register index). */
+function rd8(c: Cpu, seg: number, off: number): number {
+  return ld8(c, (c.sregs[seg] << 4) + off);
+}
+
+/** Word at seg:off, wrapping inside the segment. */
+function rd16(c: Cpu, seg: number, off: number): number {
+  const base = c.sregs[seg] << 4;
+  return ld8(c, base + off) | (ld8(c, base + ((off + 1) & 0xFFFF)) << 8);
+}
+
+/** Stores a byte at seg:off. */
+function wr8(c: Cpu, seg: number, off: number, v: number): void {
+  st8(c, (c.sregs[seg] << 4) + off, v);
+}
+
+/** Stores a word at seg:off, wrapping inside the segment. */
+function wr16(c: Cpu, seg: number, off: number, v: number): void {
+  const base = c.sregs[seg] << 4;
+  st8(c, base + off, v);
+  st8(c, base + ((off + 1) & 0xFFFF), v >>> 8);
+}
+
+/** Pushes a word on SS:SP. */
+function pushW(c: Cpu, v: number): void {
+  const sp = (c.regs[SP] - 2) & 0xFFFF;
+  c.regs[SP] = sp;
+  wr16(c, SS, sp, v);
+}
+
+/** Pops a word from SS:SP. */
+function popW(c: Cpu): number {
+  const sp = c.regs[SP];
+  const v = rd16(c, SS, sp);
+  c.regs[SP] = sp + 2;
+  return v;
 }
 
 /** Segment register of the last {@link ea} (no override: the fast path sees no prefixes). */
@@ -348,7 +401,7 @@ function fastLoop(c: Cpu, end: number): void {
             alu = (m >>> 3) & 7;
             if (m < 0xC0) {
               dst = 16;
-              a = word ? read16(c, eaSeg, off) : read8(c, eaSeg, off);
+              a = word ? rd16(c, eaSeg, off) : rd8(c, eaSeg, off);
             } else {
               dst = word ? m & 7 : RM8[m] + 8;
               a = word ? regs[m & 7] : regs8[RM8[m]];
@@ -364,7 +417,7 @@ function fastLoop(c: Cpu, end: number): void {
             alu = op >>> 3;
             const rv = word ? regs[(m >>> 3) & 7] : regs8[REG8[m]];
             let mv: number;
-            if (m < 0xC0) mv = word ? read16(c, eaSeg, off) : read8(c, eaSeg, off);
+            if (m < 0xC0) mv = word ? rd16(c, eaSeg, off) : rd8(c, eaSeg, off);
             else mv = word ? regs[m & 7] : regs8[RM8[m]];
             if ((op & 2) === 0) { // r/m, reg
               a = mv;
@@ -382,8 +435,8 @@ function fastLoop(c: Cpu, end: number): void {
         if (alu !== 7) {
           if (dst < 8) regs[dst] = r;
           else if (dst < 16) regs8[dst - 8] = r;
-          else if (word) write16(c, eaSeg, off, r);
-          else write8(c, eaSeg, off, r);
+          else if (word) wr16(c, eaSeg, off, r);
+          else wr8(c, eaSeg, off, r);
         }
         break;
       }
@@ -414,7 +467,7 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x55:
       case 0x56:
       case 0x57:
-        push16(c, regs[op & 7]);
+        pushW(c, regs[op & 7]);
         break;
       case 0x58:
       case 0x59:
@@ -424,7 +477,7 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x5D:
       case 0x5E:
       case 0x5F:
-        regs[op & 7] = pop16(c);
+        regs[op & 7] = popW(c);
         break;
       case 0x70:
       case 0x71:
@@ -467,7 +520,7 @@ function fastLoop(c: Cpu, end: number): void {
         const m = bytes[lin + 1];
         if (m < 0xC0) {
           const off = ea(regs, bytes, lin + 1, m);
-          write8(c, eaSeg, off, regs8[REG8[m]]);
+          wr8(c, eaSeg, off, regs8[REG8[m]]);
           len = 2 + dispLen(m);
           extra = EA_CYCLES;
           break;
@@ -480,7 +533,7 @@ function fastLoop(c: Cpu, end: number): void {
         const m = bytes[lin + 1];
         if (m < 0xC0) {
           const off = ea(regs, bytes, lin + 1, m);
-          write16(c, eaSeg, off, regs[(m >>> 3) & 7]);
+          wr16(c, eaSeg, off, regs[(m >>> 3) & 7]);
           len = 2 + dispLen(m);
           extra = EA_CYCLES;
           break;
@@ -493,7 +546,7 @@ function fastLoop(c: Cpu, end: number): void {
         const m = bytes[lin + 1];
         if (m < 0xC0) {
           const off = ea(regs, bytes, lin + 1, m);
-          regs8[REG8[m]] = read8(c, eaSeg, off);
+          regs8[REG8[m]] = rd8(c, eaSeg, off);
           len = 2 + dispLen(m);
           extra = EA_CYCLES;
           break;
@@ -506,7 +559,7 @@ function fastLoop(c: Cpu, end: number): void {
         const m = bytes[lin + 1];
         if (m < 0xC0) {
           const off = ea(regs, bytes, lin + 1, m);
-          regs[(m >>> 3) & 7] = read16(c, eaSeg, off);
+          regs[(m >>> 3) & 7] = rd16(c, eaSeg, off);
           len = 2 + dispLen(m);
           extra = EA_CYCLES;
           break;
@@ -518,19 +571,19 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x90:
         break;
       case 0xAA: // STOSB
-        write8(c, ES, regs[DI], regs8[0]);
+        wr8(c, ES, regs[DI], regs8[0]);
         regs[DI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
         break;
       case 0xAB: // STOSW
-        write16(c, ES, regs[DI], regs[0]);
+        wr16(c, ES, regs[DI], regs[0]);
         regs[DI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
         break;
       case 0xAC: // LODSB
-        regs8[0] = read8(c, DS, regs[SI]);
+        regs8[0] = rd8(c, DS, regs[SI]);
         regs[SI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
         break;
       case 0xAD: // LODSW
-        regs[0] = read16(c, DS, regs[SI]);
+        regs[0] = rd16(c, DS, regs[SI]);
         regs[SI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
         break;
       case 0xB0:
@@ -556,7 +609,7 @@ function fastLoop(c: Cpu, end: number): void {
         len = 3;
         break;
       case 0xC3: // RET
-        len = pop16(c) - ip;
+        len = popW(c) - ip;
         break;
       case 0xC6: { // MOV r/m8, imm8 (reg field ignored)
         const m = bytes[lin + 1];
@@ -567,7 +620,7 @@ function fastLoop(c: Cpu, end: number): void {
         }
         const off = ea(regs, bytes, lin + 1, m);
         const dl = dispLen(m);
-        write8(c, eaSeg, off, bytes[lin + 2 + dl]);
+        wr8(c, eaSeg, off, bytes[lin + 2 + dl]);
         len = 3 + dl;
         extra = EA_CYCLES;
         break;
@@ -581,7 +634,7 @@ function fastLoop(c: Cpu, end: number): void {
         }
         const off = ea(regs, bytes, lin + 1, m);
         const i = lin + 2 + dispLen(m);
-        write16(c, eaSeg, off, bytes[i] | (bytes[i + 1] << 8));
+        wr16(c, eaSeg, off, bytes[i] | (bytes[i + 1] << 8));
         len = i + 2 - lin;
         extra = EA_CYCLES;
         break;
@@ -626,7 +679,7 @@ function fastLoop(c: Cpu, end: number): void {
         }
         break;
       case 0xE8: // CALL rel16
-        push16(c, (ip + 3) & 0xFFFF);
+        pushW(c, (ip + 3) & 0xFFFF);
         len = 3 + (bytes[lin + 1] | (bytes[lin + 2] << 8));
         break;
       case 0xE9: // JMP rel16
