@@ -104,8 +104,9 @@ export class Cpu implements Stateful, InterruptPin {
   /** Interrupt shadow left by the previous instruction (INHIBIT_* bits). */
   inhibit = 0;
   /** TF as it was when the current instruction began (it traps after the instruction). */
-  private trapAfter = 0;
-  private runEnd = Infinity;
+  trapAfter = 0;
+  /** End of the current run() slice (Infinity outside run): REP instructions yield there. */
+  runEnd = Infinity;
   stopRequested = false;
 
   constructor(memory: PagedMemory, io: IoBus, options: CpuOptions = {}) {

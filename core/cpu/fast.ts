@@ -11,7 +11,13 @@
  */
 import { logic16, logic8 } from "./alu.ts";
 import type { Cpu } from "./cpu.ts";
-import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, EA_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
+import {
+  BASE_CYCLES,
+  BRANCH_TAKEN_CYCLES,
+  EA_CYCLES,
+  REP_ITERATION_CYCLES,
+  SHIFT_BIT_CYCLES,
+} from "./cycles.ts";
 import {
   ARITH_FLAGS,
   FLAG_AF,
@@ -689,6 +695,47 @@ function fastLoop(c: Cpu, end: number): void {
         len = 2 + ((bytes[lin + 1] << 24) >> 24);
         extra = BRANCH_TAKEN_CYCLES;
         break;
+      case 0xF3: { // REP MOVS / REP STOS (other repeated instructions take the general path)
+        const sop = bytes[lin + 1];
+        if (sop !== 0xA4 && sop !== 0xA5 && sop !== 0xAA && sop !== 0xAB) return;
+        // As the general path: 2 clocks for the prefix, the base count, then per iteration.
+        c.instructions = ++count;
+        cycles += 2 + BASE_CYCLES[sop];
+        const word = (sop & 1) !== 0;
+        const delta = ((c.flags & FLAG_DF) !== 0 ? -1 : 1) * (word ? 2 : 1);
+        const movs = sop < 0xA8;
+        let next = 2;
+        while (regs[CX] !== 0) {
+          if (movs) {
+            if (word) wr16(c, ES, regs[DI], rd16(c, DS, regs[SI]));
+            else wr8(c, ES, regs[DI], rd8(c, DS, regs[SI]));
+            regs[SI] += delta;
+          } else if (word) wr16(c, ES, regs[DI], regs[0]);
+          else wr8(c, ES, regs[DI], regs8[0]);
+          regs[DI] += delta;
+          regs[CX] = regs[CX] - 1;
+          cycles += REP_ITERATION_CYCLES;
+          // Only then can repMustYield say yes (attention covers NMI and INTR; TF is clear).
+          if (regs[CX] !== 0 && (c.attention || c.stopRequested || cycles >= c.runEnd)) {
+            c.cycles = cycles;
+            c.ip = (ip + 2) & 0xFFFF;
+            c.opStart = ip;
+            c.lastPrefix = ip;
+            c.trapAfter = 0;
+            const yielded = c.repMustYield();
+            c.lastPrefix = -1;
+            if (yielded) {
+              next = 0; // resume at the prefix
+              break;
+            }
+          }
+        }
+        // Own tail: the instruction was counted and its cycles taken before the iterations.
+        ip = (ip + next) & 0xFFFF;
+        c.ip = ip;
+        c.cycles = cycles;
+        continue;
+      }
       case 0xF8:
         c.flags &= ~FLAG_CF;
         break;
