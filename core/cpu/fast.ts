@@ -70,36 +70,6 @@ const JCC_TAKEN = /* @__PURE__ */ (() => {
   return t;
 })();
 
-/**
- * ALU operation `alu` (0–7) with FLAGS; `top` is the sign bit (80h bytes, 8000h words).
- * One small function for both sizes so it stays under V8's inlining size limit and the
- * fast loop inlines it at its single call site.
- */
-function aluOp(c: Cpu, alu: number, a: number, b: number, top: number): number {
-  const f = c.flags;
-  let r: number;
-  let cao = 0; // CF | AF | OF
-  if (alu === 1) r = a | b;
-  else if (alu === 4) r = a & b;
-  else if (alu === 6) r = a ^ b;
-  else {
-    let ov: number;
-    if (alu === 0 || alu === 2) {
-      r = a + b + (alu === 2 ? f & FLAG_CF : 0);
-      ov = (r ^ a) & (r ^ b);
-    } else {
-      r = a - b - (alu === 3 ? f & FLAG_CF : 0);
-      ov = (a ^ b) & (a ^ r);
-    }
-    // A borrow leaves r negative, which sets the bit above the sign bit just as a carry does.
-    cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((r & (top << 1)) !== 0 ? FLAG_CF : 0) | ((a ^ b ^ r) & FLAG_AF);
-  }
-  const w = r & ((top << 1) - 1);
-  c.flags = (f & ~ARITH_FLAGS) | cao | ((w & top) !== 0 ? FLAG_SF : 0) | (w === 0 ? FLAG_ZF : 0) |
-    PARITY[w & 0xFF];
-  return w;
-}
-
 /** SF | ZF | PF of a result `w` whose sign bit is `top`. */
 function szp(w: number, top: number): number {
   return ((w & top) !== 0 ? FLAG_SF : 0) | (w === 0 ? FLAG_ZF : 0) | PARITY[w & 0xFF];
@@ -111,58 +81,6 @@ function incDec(c: Cpu, v: number, dec: boolean, top: number): number {
   c.flags = (c.flags & (~ARITH_FLAGS | FLAG_CF)) | szp(r, top) | ((v ^ r) & FLAG_AF) |
     (r === (dec ? top - 1 : top) ? FLAG_OF : 0);
   return r;
-}
-
-/**
- * Rotate/shift `op` (0–7) of `v` by exactly 1, sign bit `top`: shift.ts's general code
- * specialised for the common count, small enough for V8 to inline into the loop.
- */
-function shiftBy1(c: Cpu, op: number, v: number, top: number): number {
-  const f = c.flags;
-  const mask = (top << 1) - 1;
-  const hiIn = (v & top) !== 0 ? 1 : 0;
-  let r: number;
-  let cf: number;
-  switch (op) {
-    case 0: // ROL
-      r = ((v << 1) | hiIn) & mask;
-      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | hiIn; // OF = new top bit ^ CF = old top ^ old next-top
-      if ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0) c.flags |= FLAG_OF;
-      return r;
-    case 1: // ROR
-      cf = v & 1;
-      r = (v >>> 1) | (cf !== 0 ? top : 0);
-      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | cf | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
-      return r;
-    case 2: // RCL
-      r = ((v << 1) | (f & FLAG_CF)) & mask;
-      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | hiIn | ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
-      return r;
-    case 3: // RCR
-      cf = v & 1;
-      r = (v >>> 1) | ((f & FLAG_CF) !== 0 ? top : 0);
-      c.flags = (f & ~(FLAG_CF | FLAG_OF)) | cf | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
-      return r;
-    case 5: // SHR
-      r = v >>> 1;
-      c.flags = (f & ~ARITH_FLAGS) | (v & 1) | szp(r, top) | (hiIn !== 0 ? FLAG_OF : 0);
-      return r;
-    case 7: // SAR
-      r = (v >>> 1) | (v & top);
-      c.flags = (f & ~ARITH_FLAGS) | (v & 1) | szp(r, top);
-      return r;
-    case 6:
-      if (!c.is186) { // SETMO on the 8086
-        c.flags = (f & ~ARITH_FLAGS) | szp(mask, top);
-        return mask;
-      }
-      // falls through: SHL on the 80186
-    default: // SHL
-      r = (v << 1) & mask;
-      c.flags = (f & ~ARITH_FLAGS) | hiIn | szp(r, top) |
-        ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
-      return r;
-  }
 }
 
 /** Byte at a linear address; indexes `bytes` directly unless the page is memory-mapped I/O. */
@@ -219,57 +137,35 @@ function popW(c: Cpu): number {
   return v;
 }
 
-/** Segment register of the last {@link ea} (no override: the fast path sees no prefixes). */
-let eaSeg = DS;
-
-/** Displacement bytes after ModR/M byte `m` (memory forms). */
-function dispLen(m: number): number {
-  const mod = m >>> 6;
-  return mod === 1 ? 1 : mod === 2 || (m & 0xC7) === 6 ? 2 : 0;
-}
-
-/** Offset of memory operand `m` whose ModR/M byte is at `at`; sets {@link eaSeg}. */
-function ea(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): number {
-  const mod = m >>> 6;
-  let off: number;
-  let seg = DS;
-  switch (m & 7) {
-    case 0:
-      off = regs[BX] + regs[SI];
-      break;
-    case 1:
-      off = regs[BX] + regs[DI];
-      break;
-    case 2:
-      off = regs[BP] + regs[SI];
-      seg = SS;
-      break;
-    case 3:
-      off = regs[BP] + regs[DI];
-      seg = SS;
-      break;
-    case 4:
-      off = regs[SI];
-      break;
-    case 5:
-      off = regs[DI];
-      break;
-    case 6:
-      if (mod === 0) {
-        eaSeg = DS;
-        return bytes[at + 1] | (bytes[at + 2] << 8);
-      }
-      off = regs[BP];
-      seg = SS;
-      break;
-    default:
-      off = regs[BX];
+/** 1 for the opcodes the fast path handles that have a ModR/M byte. */
+const HAS_MODRM = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let op = 0; op < 0x40; op++) if ((op & 7) < 4) t[op] = 1;
+  for (
+    const op of [
+      0x80,
+      0x81,
+      0x82,
+      0x83,
+      0x84,
+      0x85,
+      0x88,
+      0x89,
+      0x8A,
+      0x8B,
+      0xC6,
+      0xC7,
+      0xD0,
+      0xD1,
+      0xD2,
+      0xD3,
+      0xFE,
+    ]
+  ) {
+    t[op] = 1;
   }
-  if (mod === 1) off += (bytes[at + 1] << 24) >> 24;
-  else if (mod === 2) off += bytes[at + 1] | (bytes[at + 2] << 8);
-  eaSeg = seg;
-  return off & 0xFFFF;
-}
+  return t;
+})();
 
 /**
  * Runs fast-path instructions while `cycles` < `end` and returns how many it ran (a step
@@ -329,6 +225,59 @@ function fastLoop(c: Cpu, end: number): void {
     const op = bytes[lin];
     let len = 1;
     let extra = 0;
+    // The ModR/M byte and, for a memory operand, its offset, segment and displacement length,
+    // decoded here once (spelled out: a helper call would not be inlined into this loop).
+    let m = 0;
+    let off = 0;
+    let seg = DS;
+    let dl = 0;
+    if (HAS_MODRM[op] !== 0) {
+      m = bytes[lin + 1];
+      if (m < 0xC0) {
+        const mod = m >>> 6;
+        switch (m & 7) {
+          case 0:
+            off = regs[BX] + regs[SI];
+            break;
+          case 1:
+            off = regs[BX] + regs[DI];
+            break;
+          case 2:
+            off = regs[BP] + regs[SI];
+            seg = SS;
+            break;
+          case 3:
+            off = regs[BP] + regs[DI];
+            seg = SS;
+            break;
+          case 4:
+            off = regs[SI];
+            break;
+          case 5:
+            off = regs[DI];
+            break;
+          case 6:
+            if (mod === 0) {
+              off = bytes[lin + 2] | (bytes[lin + 3] << 8);
+              dl = 2;
+            } else {
+              off = regs[BP];
+              seg = SS;
+            }
+            break;
+          default:
+            off = regs[BX];
+        }
+        if (mod === 1) {
+          off += (bytes[lin + 2] << 24) >> 24;
+          dl = 1;
+        } else if (mod === 2) {
+          off += bytes[lin + 2] | (bytes[lin + 3] << 8);
+          dl = 2;
+        }
+        off &= 0xFFFF;
+      }
+    }
     switch (op) {
       case 0x00:
       case 0x01:
@@ -387,7 +336,6 @@ function fastLoop(c: Cpu, end: number): void {
         let b: number;
         // Where the result goes: 0–7 a word register, 8–15 a byte register (regs8 index + 8), 16 memory.
         let dst: number;
-        let off = 0;
         const word = (op & 1) !== 0;
         if (op < 0x40 && (op & 4) !== 0) { // AL/AX, imm
           alu = op >>> 3;
@@ -396,18 +344,16 @@ function fastLoop(c: Cpu, end: number): void {
           b = word ? bytes[lin + 1] | (bytes[lin + 2] << 8) : bytes[lin + 1];
           len = word ? 3 : 2;
         } else {
-          const m = bytes[lin + 1];
           let i = lin + 2;
           if (m < 0xC0) {
-            off = ea(regs, bytes, lin + 1, m);
-            i += dispLen(m);
+            i += dl;
             extra = EA_CYCLES;
           }
           if (op >= 0x80) { // r/m, imm
             alu = (m >>> 3) & 7;
             if (m < 0xC0) {
               dst = 16;
-              a = word ? rd16(c, eaSeg, off) : rd8(c, eaSeg, off);
+              a = word ? rd16(c, seg, off) : rd8(c, seg, off);
             } else {
               dst = word ? m & 7 : RM8[m] + 8;
               a = word ? regs[m & 7] : regs8[RM8[m]];
@@ -423,7 +369,7 @@ function fastLoop(c: Cpu, end: number): void {
             alu = op >>> 3;
             const rv = word ? regs[(m >>> 3) & 7] : regs8[REG8[m]];
             let mv: number;
-            if (m < 0xC0) mv = word ? rd16(c, eaSeg, off) : rd8(c, eaSeg, off);
+            if (m < 0xC0) mv = word ? rd16(c, seg, off) : rd8(c, seg, off);
             else mv = word ? regs[m & 7] : regs8[RM8[m]];
             if ((op & 2) === 0) { // r/m, reg
               a = mv;
@@ -437,12 +383,34 @@ function fastLoop(c: Cpu, end: number): void {
           }
           len = i - lin;
         }
-        const r = aluOp(c, alu, a, b, word ? 0x8000 : 0x80);
+        // aluOp spelled out (its call would compete for V8's inlining budget in this loop).
+        const top = word ? 0x8000 : 0x80;
+        const f = c.flags;
+        let r: number;
+        let cao = 0; // CF | AF | OF
+        if (alu === 1) r = a | b;
+        else if (alu === 4) r = a & b;
+        else if (alu === 6) r = a ^ b;
+        else {
+          let ov: number;
+          if (alu === 0 || alu === 2) {
+            r = a + b + (alu === 2 ? f & FLAG_CF : 0);
+            ov = (r ^ a) & (r ^ b);
+          } else {
+            r = a - b - (alu === 3 ? f & FLAG_CF : 0);
+            ov = (a ^ b) & (a ^ r);
+          }
+          cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((r & (top << 1)) !== 0 ? FLAG_CF : 0) |
+            ((a ^ b ^ r) & FLAG_AF);
+        }
+        r &= (top << 1) - 1;
+        c.flags = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
+          PARITY[r & 0xFF];
         if (alu !== 7) {
           if (dst < 8) regs[dst] = r;
           else if (dst < 16) regs8[dst - 8] = r;
-          else if (word) wr16(c, eaSeg, off, r);
-          else wr8(c, eaSeg, off, r);
+          else if (word) wr16(c, seg, off, r);
+          else wr8(c, seg, off, r);
         }
         break;
       }
@@ -509,25 +477,21 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       }
       case 0x84: { // TEST r/m8, r8
-        const m = bytes[lin + 1];
         if (m < 0xC0) return;
         logic8(c, regs8[RM8[m]] & regs8[REG8[m]]);
         len = 2;
         break;
       }
       case 0x85: { // TEST r/m16, r16
-        const m = bytes[lin + 1];
         if (m < 0xC0) return;
         logic16(c, regs[m & 7] & regs[(m >>> 3) & 7]);
         len = 2;
         break;
       }
       case 0x88: { // MOV r/m8, r8
-        const m = bytes[lin + 1];
         if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          wr8(c, eaSeg, off, regs8[REG8[m]]);
-          len = 2 + dispLen(m);
+          wr8(c, seg, off, regs8[REG8[m]]);
+          len = 2 + dl;
           extra = EA_CYCLES;
           break;
         }
@@ -536,11 +500,9 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       }
       case 0x89: { // MOV r/m16, r16
-        const m = bytes[lin + 1];
         if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          wr16(c, eaSeg, off, regs[(m >>> 3) & 7]);
-          len = 2 + dispLen(m);
+          wr16(c, seg, off, regs[(m >>> 3) & 7]);
+          len = 2 + dl;
           extra = EA_CYCLES;
           break;
         }
@@ -549,11 +511,9 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       }
       case 0x8A: { // MOV r8, r/m8
-        const m = bytes[lin + 1];
         if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          regs8[REG8[m]] = rd8(c, eaSeg, off);
-          len = 2 + dispLen(m);
+          regs8[REG8[m]] = rd8(c, seg, off);
+          len = 2 + dl;
           extra = EA_CYCLES;
           break;
         }
@@ -562,11 +522,9 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       }
       case 0x8B: { // MOV r16, r/m16
-        const m = bytes[lin + 1];
         if (m < 0xC0) {
-          const off = ea(regs, bytes, lin + 1, m);
-          regs[(m >>> 3) & 7] = rd16(c, eaSeg, off);
-          len = 2 + dispLen(m);
+          regs[(m >>> 3) & 7] = rd16(c, seg, off);
+          len = 2 + dl;
           extra = EA_CYCLES;
           break;
         }
@@ -618,29 +576,24 @@ function fastLoop(c: Cpu, end: number): void {
         len = popW(c) - ip;
         break;
       case 0xC6: { // MOV r/m8, imm8 (reg field ignored)
-        const m = bytes[lin + 1];
         if (m >= 0xC0) {
           regs8[RM8[m]] = bytes[lin + 2];
           len = 3;
           break;
         }
-        const off = ea(regs, bytes, lin + 1, m);
-        const dl = dispLen(m);
-        wr8(c, eaSeg, off, bytes[lin + 2 + dl]);
+        wr8(c, seg, off, bytes[lin + 2 + dl]);
         len = 3 + dl;
         extra = EA_CYCLES;
         break;
       }
       case 0xC7: { // MOV r/m16, imm16
-        const m = bytes[lin + 1];
         if (m >= 0xC0) {
           regs[m & 7] = bytes[lin + 2] | (bytes[lin + 3] << 8);
           len = 4;
           break;
         }
-        const off = ea(regs, bytes, lin + 1, m);
-        const i = lin + 2 + dispLen(m);
-        wr16(c, eaSeg, off, bytes[i] | (bytes[i + 1] << 8));
+        const i = lin + 2 + dl;
+        wr16(c, seg, off, bytes[i] | (bytes[i + 1] << 8));
         len = i + 2 - lin;
         extra = EA_CYCLES;
         break;
@@ -649,19 +602,64 @@ function fastLoop(c: Cpu, end: number): void {
       case 0xD1:
       case 0xD2:
       case 0xD3: { // shift/rotate r/m by 1 or CL
-        const m = bytes[lin + 1];
         if (m < 0xC0) return;
         const count = op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
         extra = count * SHIFT_BIT_CYCLES;
         const sop = (m >>> 3) & 7;
-        if ((op & 1) !== 0) {
-          const v = regs[m & 7];
-          regs[m & 7] = count === 1 ? shiftBy1(c, sop, v, 0x8000) : shift16(c, sop, v, count);
-        } else {
-          const d = RM8[m];
-          const v = regs8[d];
-          regs8[d] = count === 1 ? shiftBy1(c, sop, v, 0x80) : shift8(c, sop, v, count);
+        const word = (op & 1) !== 0;
+        const d = word ? m & 7 : RM8[m];
+        const v = word ? regs[d] : regs8[d];
+        let r: number;
+        if (count !== 1) r = word ? shift16(c, sop, v, count) : shift8(c, sop, v, count);
+        else {
+          // shiftBy1 spelled out: too big for V8 to inline, and these are hot.
+          const top = word ? 0x8000 : 0x80;
+          const mask = (top << 1) - 1;
+          const f = c.flags;
+          const hiIn = (v & top) !== 0 ? 1 : 0;
+          let nf: number;
+          switch (sop) {
+            case 0: // ROL
+              r = ((v << 1) | hiIn) & mask;
+              nf = (f & ~(FLAG_CF | FLAG_OF)) | hiIn |
+                ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
+              break;
+            case 1: // ROR
+              r = (v >>> 1) | ((v & 1) !== 0 ? top : 0);
+              nf = (f & ~(FLAG_CF | FLAG_OF)) | (v & 1) | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
+              break;
+            case 2: // RCL
+              r = ((v << 1) | (f & FLAG_CF)) & mask;
+              nf = (f & ~(FLAG_CF | FLAG_OF)) | hiIn |
+                ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
+              break;
+            case 3: // RCR
+              r = (v >>> 1) | ((f & FLAG_CF) !== 0 ? top : 0);
+              nf = (f & ~(FLAG_CF | FLAG_OF)) | (v & 1) | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
+              break;
+            case 5: // SHR
+              r = v >>> 1;
+              nf = (f & ~ARITH_FLAGS) | (v & 1) | (hiIn !== 0 ? FLAG_OF : 0);
+              break;
+            case 7: // SAR
+              r = (v >>> 1) | (v & top);
+              nf = (f & ~ARITH_FLAGS) | (v & 1);
+              break;
+            default: // SHL (and /6, SETMO on the 8086)
+              if (sop === 6 && !c.is186) {
+                r = mask;
+                nf = f & ~ARITH_FLAGS;
+              } else {
+                r = (v << 1) & mask;
+                nf = (f & ~ARITH_FLAGS) | hiIn | ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
+              }
+          }
+          // Shifts (not rotates) also set SF ZF PF from the result.
+          if (sop >= 4) nf |= ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF];
+          c.flags = nf;
         }
+        if (word) regs[d] = r;
+        else regs8[d] = r;
         len = 2;
         break;
       }
@@ -749,7 +747,6 @@ function fastLoop(c: Cpu, end: number): void {
         c.flags |= FLAG_DF;
         break;
       case 0xFE: { // INC/DEC r8
-        const m = bytes[lin + 1];
         if (m < 0xC0 || (m & 0x30) !== 0) return;
         const d = RM8[m];
         regs8[d] = incDec(c, regs8[d], (m & 8) !== 0, 0x80);
