@@ -99,7 +99,10 @@ export class Cpu implements Stateful, InterruptPin {
   // Interrupt state.
   private intrLine = false;
   private nmiPending = false;
-  /** halted || nmiPending || intrLine: one field for the run loop to test per instruction. */
+  /**
+   * halted || nmiPending || intrLine || stopRequested: one field for the run loops to test
+   * per instruction.
+   */
   attention = false;
   /** Interrupt shadow left by the previous instruction (INHIBIT_* bits). */
   inhibit = 0;
@@ -171,12 +174,13 @@ export class Cpu implements Stateful, InterruptPin {
   }
 
   private updateAttention(): void {
-    this.attention = this.halted || this.nmiPending || this.intrLine;
+    this.attention = this.halted || this.nmiPending || this.intrLine || this.stopRequested;
   }
 
   /** Makes the current {@link run} return after the current instruction. */
   requestStop(): void {
     this.stopRequested = true;
+    this.attention = true;
   }
 
   /** Enters an interrupt as INT n does (push FLAGS, CS, IP; clear IF and TF). */
@@ -201,6 +205,7 @@ export class Cpu implements Stateful, InterruptPin {
     const end = this.cycles + cycleBudget;
     this.runEnd = end;
     this.stopRequested = false;
+    this.updateAttention();
     while (this.cycles < end && !this.stopRequested) {
       if (this.attention) {
         if (this.acceptInterrupt()) continue;

@@ -9,7 +9,6 @@
  * that does not apply (memory operand forms it leaves to the table, odd encodings)
  * returns false before changing any state, and the caller runs the general path.
  */
-import { logic16, logic8 } from "./alu.ts";
 import type { Cpu } from "./cpu.ts";
 import {
   BASE_CYCLES,
@@ -205,7 +204,7 @@ function fastLoop(c: Cpu, end: number): void {
   let ip = c.ip;
   let cycles = c.cycles;
   let count = c.instructions;
-  while (cycles < end && !c.attention && !c.stopRequested) {
+  while (cycles < end && !c.attention) {
     const cs = sregs[CS];
     const lin = (cs << 4) + ip;
     if (cs !== winCs || ip < winLo || ip > winHi) {
@@ -478,13 +477,15 @@ function fastLoop(c: Cpu, end: number): void {
       }
       case 0x84: { // TEST r/m8, r8
         if (m < 0xC0) return;
-        logic8(c, regs8[RM8[m]] & regs8[REG8[m]]);
+        const r = regs8[RM8[m]] & regs8[REG8[m]];
+        c.flags = (c.flags & ~ARITH_FLAGS) | szp(r, 0x80);
         len = 2;
         break;
       }
       case 0x85: { // TEST r/m16, r16
         if (m < 0xC0) return;
-        logic16(c, regs[m & 7] & regs[(m >>> 3) & 7]);
+        const r = regs[m & 7] & regs[(m >>> 3) & 7];
+        c.flags = (c.flags & ~ARITH_FLAGS) | szp(r, 0x8000);
         len = 2;
         break;
       }
@@ -713,8 +714,8 @@ function fastLoop(c: Cpu, end: number): void {
           regs[DI] += delta;
           regs[CX] = regs[CX] - 1;
           cycles += REP_ITERATION_CYCLES;
-          // Only then can repMustYield say yes (attention covers NMI and INTR; TF is clear).
-          if (regs[CX] !== 0 && (c.attention || c.stopRequested || cycles >= c.runEnd)) {
+          // Only then can repMustYield say yes (attention covers NMI, INTR and requestStop; TF is clear).
+          if (regs[CX] !== 0 && (c.attention || cycles >= c.runEnd)) {
             c.cycles = cycles;
             c.ip = (ip + 2) & 0xFFFF;
             c.opStart = ip;
