@@ -194,6 +194,13 @@ function fastLoop(c: Cpu, end: number): void {
   const regs = c.regs;
   const regs8 = c.regs8;
   const sregs = c.sregs;
+  // Module-level tables in locals: indexing them then needs no module-context loads.
+  const baseCycles = BASE_CYCLES;
+  const hasModrm = HAS_MODRM;
+  const jccTaken = JCC_TAKEN;
+  const rm8 = RM8;
+  const reg8 = REG8;
+  const parity = PARITY;
   // Code window: the IPs (for CS = winCs) whose 6 instruction bytes lie in one page without
   // PAGE_MMIO, so that the per-instruction check is two compares. Recomputed when CS or IP
   // leaves it. Page flags only lose PAGE_MMIO while the CPU runs (a lazily restored page
@@ -230,7 +237,7 @@ function fastLoop(c: Cpu, end: number): void {
     let off = 0;
     let seg = DS;
     let dl = 0;
-    if (HAS_MODRM[op] !== 0) {
+    if (hasModrm[op] !== 0) {
       m = bytes[lin + 1];
       if (m < 0xC0) {
         const mod = m >>> 6;
@@ -354,8 +361,8 @@ function fastLoop(c: Cpu, end: number): void {
               dst = 16;
               a = word ? rd16(c, seg, off) : rd8(c, seg, off);
             } else {
-              dst = word ? m & 7 : RM8[m] + 8;
-              a = word ? regs[m & 7] : regs8[RM8[m]];
+              dst = word ? m & 7 : rm8[m] + 8;
+              a = word ? regs[m & 7] : regs8[rm8[m]];
             }
             if (op === 0x81) {
               b = bytes[i] | (bytes[i + 1] << 8);
@@ -366,18 +373,18 @@ function fastLoop(c: Cpu, end: number): void {
             }
           } else {
             alu = op >>> 3;
-            const rv = word ? regs[(m >>> 3) & 7] : regs8[REG8[m]];
+            const rv = word ? regs[(m >>> 3) & 7] : regs8[reg8[m]];
             let mv: number;
             if (m < 0xC0) mv = word ? rd16(c, seg, off) : rd8(c, seg, off);
-            else mv = word ? regs[m & 7] : regs8[RM8[m]];
+            else mv = word ? regs[m & 7] : regs8[rm8[m]];
             if ((op & 2) === 0) { // r/m, reg
               a = mv;
               b = rv;
-              dst = m < 0xC0 ? 16 : word ? m & 7 : RM8[m] + 8;
+              dst = m < 0xC0 ? 16 : word ? m & 7 : rm8[m] + 8;
             } else { // reg, r/m
               a = rv;
               b = mv;
-              dst = word ? (m >>> 3) & 7 : REG8[m] + 8;
+              dst = word ? (m >>> 3) & 7 : reg8[m] + 8;
             }
           }
           len = i - lin;
@@ -404,7 +411,7 @@ function fastLoop(c: Cpu, end: number): void {
         }
         r &= (top << 1) - 1;
         c.flags = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
-          PARITY[r & 0xFF];
+          parity[r & 0xFF];
         if (alu !== 7) {
           if (dst < 8) regs[dst] = r;
           else if (dst < 16) regs8[dst - 8] = r;
@@ -469,7 +476,7 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x7E:
       case 0x7F: {
         len = 2;
-        if (JCC_TAKEN[((op & 15) << 12) | (c.flags & 0xFFF)] !== 0) {
+        if (jccTaken[((op & 15) << 12) | (c.flags & 0xFFF)] !== 0) {
           len += (bytes[lin + 1] << 24) >> 24;
           extra = BRANCH_TAKEN_CYCLES;
         }
@@ -477,7 +484,7 @@ function fastLoop(c: Cpu, end: number): void {
       }
       case 0x84: { // TEST r/m8, r8
         if (m < 0xC0) return;
-        const r = regs8[RM8[m]] & regs8[REG8[m]];
+        const r = regs8[rm8[m]] & regs8[reg8[m]];
         c.flags = (c.flags & ~ARITH_FLAGS) | szp(r, 0x80);
         len = 2;
         break;
@@ -491,12 +498,12 @@ function fastLoop(c: Cpu, end: number): void {
       }
       case 0x88: { // MOV r/m8, r8
         if (m < 0xC0) {
-          wr8(c, seg, off, regs8[REG8[m]]);
+          wr8(c, seg, off, regs8[reg8[m]]);
           len = 2 + dl;
           extra = EA_CYCLES;
           break;
         }
-        regs8[RM8[m]] = regs8[REG8[m]];
+        regs8[rm8[m]] = regs8[reg8[m]];
         len = 2;
         break;
       }
@@ -513,12 +520,12 @@ function fastLoop(c: Cpu, end: number): void {
       }
       case 0x8A: { // MOV r8, r/m8
         if (m < 0xC0) {
-          regs8[REG8[m]] = rd8(c, seg, off);
+          regs8[reg8[m]] = rd8(c, seg, off);
           len = 2 + dl;
           extra = EA_CYCLES;
           break;
         }
-        regs8[REG8[m]] = regs8[RM8[m]];
+        regs8[reg8[m]] = regs8[rm8[m]];
         len = 2;
         break;
       }
@@ -559,7 +566,7 @@ function fastLoop(c: Cpu, end: number): void {
       case 0xB5:
       case 0xB6:
       case 0xB7:
-        regs8[RM8[op]] = bytes[lin + 1];
+        regs8[rm8[op]] = bytes[lin + 1];
         len = 2;
         break;
       case 0xB8:
@@ -578,7 +585,7 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       case 0xC6: { // MOV r/m8, imm8 (reg field ignored)
         if (m >= 0xC0) {
-          regs8[RM8[m]] = bytes[lin + 2];
+          regs8[rm8[m]] = bytes[lin + 2];
           len = 3;
           break;
         }
@@ -608,7 +615,7 @@ function fastLoop(c: Cpu, end: number): void {
         extra = count * SHIFT_BIT_CYCLES;
         const sop = (m >>> 3) & 7;
         const word = (op & 1) !== 0;
-        const d = word ? m & 7 : RM8[m];
+        const d = word ? m & 7 : rm8[m];
         const v = word ? regs[d] : regs8[d];
         let r: number;
         if (count !== 1) r = word ? shift16(c, sop, v, count) : shift8(c, sop, v, count);
@@ -656,7 +663,7 @@ function fastLoop(c: Cpu, end: number): void {
               }
           }
           // Shifts (not rotates) also set SF ZF PF from the result.
-          if (sop >= 4) nf |= ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF];
+          if (sop >= 4) nf |= ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) | parity[r & 0xFF];
           c.flags = nf;
         }
         if (word) regs[d] = r;
@@ -699,7 +706,7 @@ function fastLoop(c: Cpu, end: number): void {
         if (sop !== 0xA4 && sop !== 0xA5 && sop !== 0xAA && sop !== 0xAB) return;
         // As the general path: 2 clocks for the prefix, the base count, then per iteration.
         c.instructions = ++count;
-        cycles += 2 + BASE_CYCLES[sop];
+        cycles += 2 + baseCycles[sop];
         const word = (sop & 1) !== 0;
         const delta = ((c.flags & FLAG_DF) !== 0 ? -1 : 1) * (word ? 2 : 1);
         const movs = sop < 0xA8;
@@ -749,7 +756,7 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       case 0xFE: { // INC/DEC r8
         if (m < 0xC0 || (m & 0x30) !== 0) return;
-        const d = RM8[m];
+        const d = rm8[m];
         regs8[d] = incDec(c, regs8[d], (m & 8) !== 0, 0x80);
         len = 2;
         break;
@@ -760,7 +767,7 @@ function fastLoop(c: Cpu, end: number): void {
     ip = (ip + len) & 0xFFFF;
     c.ip = ip;
     c.instructions = ++count;
-    cycles += BASE_CYCLES[op] + extra;
+    cycles += baseCycles[op] + extra;
     c.cycles = cycles;
   }
 }
