@@ -409,6 +409,7 @@ any_key_str:   db " Press any key ", 0
 ; ---- 1: the fire demo (mode 13h) -------------------------------------------
 FIRE_TOP equ 120                 ; first line of the fire band
 FIRE_ROWS equ 80
+FIRE_POLL_ROWS equ 4            ; keyboard poll interval in rows (a power of two)
 
 fire_demo:
     mov ax, 0x0013
@@ -511,12 +512,20 @@ fire_demo:
 .zero:
     stosb
     loop .px
+    ; a frame takes ~300k instructions (over 100 ms at AT speed): look at the keyboard every
+    ; FIRE_POLL_ROWS rows (a few ms) so that Esc leaves at once, not a frame later
     dec dx
-    jnz .row
+    test dl, FIRE_POLL_ROWS - 1
+    jnz .no_poll
     call poll_key
-    jz .frame
+    jz .no_poll
     cmp al, 27
-    jne .frame
+    je .leave
+.no_poll:
+    or dx, dx
+    jnz .row
+    jmp .frame
+.leave:
     push cs
     pop es
     ret
