@@ -74,12 +74,9 @@ function szp(w: number, top: number): number {
   return ((w & top) !== 0 ? FLAG_SF : 0) | (w === 0 ? FLAG_ZF : 0) | PARITY[w & 0xFF];
 }
 
-/** INC (`dec` false) or DEC of `v` with sign bit `top`: as ADD/SUB 1 but CF is kept. */
-function incDec(c: Cpu, v: number, dec: boolean, top: number): number {
-  const r = (dec ? v - 1 : v + 1) & ((top << 1) - 1);
-  c.flags = (c.flags & (~ARITH_FLAGS | FLAG_CF)) | szp(r, top) | ((v ^ r) & FLAG_AF) |
-    (r === (dec ? top - 1 : top) ? FLAG_OF : 0);
-  return r;
+/** FLAGS after INC/DEC of `v` giving `r` (sign bit `top`; OF when r is `ofAt`): CF is kept. */
+function incDecFlags(fl: number, v: number, r: number, top: number, ofAt: number): number {
+  return (fl & (~ARITH_FLAGS | FLAG_CF)) | szp(r, top) | ((v ^ r) & FLAG_AF) | (r === ofAt ? FLAG_OF : 0);
 }
 
 /** Byte at a linear address; indexes `bytes` directly unless the page is memory-mapped I/O. */
@@ -211,7 +208,10 @@ function fastLoop(c: Cpu, end: number): void {
   let ip = c.ip;
   let cycles = c.cycles;
   let count = c.instructions;
-  while (cycles < end && !c.attention) {
+  // FLAGS in a local too: stored back on the way out and around the helpers that use c.flags
+  // (memory-mapped devices and write barriers never look at them).
+  let fl = c.flags;
+  loop: while (cycles < end && !c.attention) {
     const cs = sregs[CS];
     const lin = (cs << 4) + ip;
     if (cs !== winCs || ip < winLo || ip > winHi) {
@@ -222,7 +222,7 @@ function fastLoop(c: Cpu, end: number): void {
         ip > 0xFFF9 || inPage > PAGE_SIZE - 6 || lin > c.addrMask - 5 ||
         (c.pageFlags[lin >>> PAGE_SHIFT] & PAGE_MMIO) !== 0
       ) {
-        return;
+        break loop;
       }
       winCs = cs;
       winLo = ip - inPage;
@@ -391,7 +391,7 @@ function fastLoop(c: Cpu, end: number): void {
         }
         // aluOp spelled out (its call would compete for V8's inlining budget in this loop).
         const top = word ? 0x8000 : 0x80;
-        const f = c.flags;
+        const f = fl;
         let r: number;
         let cao = 0; // CF | AF | OF
         if (alu === 1) r = a | b;
@@ -410,7 +410,7 @@ function fastLoop(c: Cpu, end: number): void {
             ((a ^ b ^ r) & FLAG_AF);
         }
         r &= (top << 1) - 1;
-        c.flags = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
+        fl = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
           parity[r & 0xFF];
         if (alu !== 7) {
           if (dst < 8) regs[dst] = r;
@@ -428,7 +428,12 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x45:
       case 0x46:
       case 0x47:
-        regs[op & 7] = incDec(c, regs[op & 7], false, 0x8000);
+        {
+          const v = regs[op & 7];
+          const r = (v + 1) & 0xFFFF;
+          fl = incDecFlags(fl, v, r, 0x8000, 0x8000);
+          regs[op & 7] = r;
+        }
         break;
       case 0x48:
       case 0x49:
@@ -438,7 +443,12 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x4D:
       case 0x4E:
       case 0x4F:
-        regs[op & 7] = incDec(c, regs[op & 7], true, 0x8000);
+        {
+          const v = regs[op & 7];
+          const r = (v - 1) & 0xFFFF;
+          fl = incDecFlags(fl, v, r, 0x8000, 0x7FFF);
+          regs[op & 7] = r;
+        }
         break;
       case 0x50:
       case 0x51:
@@ -476,23 +486,23 @@ function fastLoop(c: Cpu, end: number): void {
       case 0x7E:
       case 0x7F: {
         len = 2;
-        if (jccTaken[((op & 15) << 12) | (c.flags & 0xFFF)] !== 0) {
+        if (jccTaken[((op & 15) << 12) | (fl & 0xFFF)] !== 0) {
           len += (bytes[lin + 1] << 24) >> 24;
           extra = BRANCH_TAKEN_CYCLES;
         }
         break;
       }
       case 0x84: { // TEST r/m8, r8
-        if (m < 0xC0) return;
+        if (m < 0xC0) break loop;
         const r = regs8[rm8[m]] & regs8[reg8[m]];
-        c.flags = (c.flags & ~ARITH_FLAGS) | szp(r, 0x80);
+        fl = (fl & ~ARITH_FLAGS) | szp(r, 0x80);
         len = 2;
         break;
       }
       case 0x85: { // TEST r/m16, r16
-        if (m < 0xC0) return;
+        if (m < 0xC0) break loop;
         const r = regs[m & 7] & regs[(m >>> 3) & 7];
-        c.flags = (c.flags & ~ARITH_FLAGS) | szp(r, 0x8000);
+        fl = (fl & ~ARITH_FLAGS) | szp(r, 0x8000);
         len = 2;
         break;
       }
@@ -544,19 +554,19 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       case 0xAA: // STOSB
         wr8(c, ES, regs[DI], regs8[0]);
-        regs[DI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+        regs[DI] += (fl & FLAG_DF) !== 0 ? -1 : 1;
         break;
       case 0xAB: // STOSW
         wr16(c, ES, regs[DI], regs[0]);
-        regs[DI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+        regs[DI] += (fl & FLAG_DF) !== 0 ? -2 : 2;
         break;
       case 0xAC: // LODSB
         regs8[0] = rd8(c, DS, regs[SI]);
-        regs[SI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+        regs[SI] += (fl & FLAG_DF) !== 0 ? -1 : 1;
         break;
       case 0xAD: // LODSW
         regs[0] = rd16(c, DS, regs[SI]);
-        regs[SI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+        regs[SI] += (fl & FLAG_DF) !== 0 ? -2 : 2;
         break;
       case 0xB0:
       case 0xB1:
@@ -610,7 +620,7 @@ function fastLoop(c: Cpu, end: number): void {
       case 0xD1:
       case 0xD2:
       case 0xD3: { // shift/rotate r/m by 1 or CL
-        if (m < 0xC0) return;
+        if (m < 0xC0) break loop;
         const count = op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
         extra = count * SHIFT_BIT_CYCLES;
         const sop = (m >>> 3) & 7;
@@ -618,12 +628,15 @@ function fastLoop(c: Cpu, end: number): void {
         const d = word ? m & 7 : rm8[m];
         const v = word ? regs[d] : regs8[d];
         let r: number;
-        if (count !== 1) r = word ? shift16(c, sop, v, count) : shift8(c, sop, v, count);
-        else {
+        if (count !== 1) {
+          c.flags = fl;
+          r = word ? shift16(c, sop, v, count) : shift8(c, sop, v, count);
+          fl = c.flags;
+        } else {
           // shiftBy1 spelled out: too big for V8 to inline, and these are hot.
           const top = word ? 0x8000 : 0x80;
           const mask = (top << 1) - 1;
-          const f = c.flags;
+          const f = fl;
           const hiIn = (v & top) !== 0 ? 1 : 0;
           let nf: number;
           switch (sop) {
@@ -664,7 +677,7 @@ function fastLoop(c: Cpu, end: number): void {
           }
           // Shifts (not rotates) also set SF ZF PF from the result.
           if (sop >= 4) nf |= ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) | parity[r & 0xFF];
-          c.flags = nf;
+          fl = nf;
         }
         if (word) regs[d] = r;
         else regs8[d] = r;
@@ -677,7 +690,7 @@ function fastLoop(c: Cpu, end: number): void {
         const cx = (regs[CX] - 1) & 0xFFFF;
         regs[CX] = cx;
         len = 2;
-        if (cx !== 0 && (op === 0xE2 || ((c.flags & FLAG_ZF) !== 0) === (op === 0xE1))) {
+        if (cx !== 0 && (op === 0xE2 || ((fl & FLAG_ZF) !== 0) === (op === 0xE1))) {
           len += (bytes[lin + 1] << 24) >> 24;
           extra = BRANCH_TAKEN_CYCLES;
         }
@@ -703,12 +716,12 @@ function fastLoop(c: Cpu, end: number): void {
         break;
       case 0xF3: { // REP MOVS / REP STOS (other repeated instructions take the general path)
         const sop = bytes[lin + 1];
-        if (sop !== 0xA4 && sop !== 0xA5 && sop !== 0xAA && sop !== 0xAB) return;
+        if (sop !== 0xA4 && sop !== 0xA5 && sop !== 0xAA && sop !== 0xAB) break loop;
         // As the general path: 2 clocks for the prefix, the base count, then per iteration.
         c.instructions = ++count;
         cycles += 2 + baseCycles[sop];
         const word = (sop & 1) !== 0;
-        const delta = ((c.flags & FLAG_DF) !== 0 ? -1 : 1) * (word ? 2 : 1);
+        const delta = ((fl & FLAG_DF) !== 0 ? -1 : 1) * (word ? 2 : 1);
         const movs = sop < 0xA8;
         let next = 2;
         while (regs[CX] !== 0) {
@@ -728,6 +741,7 @@ function fastLoop(c: Cpu, end: number): void {
             c.opStart = ip;
             c.lastPrefix = ip;
             c.trapAfter = 0;
+            c.flags = fl;
             const yielded = c.repMustYield();
             c.lastPrefix = -1;
             if (yielded) {
@@ -743,26 +757,30 @@ function fastLoop(c: Cpu, end: number): void {
         continue;
       }
       case 0xF8:
-        c.flags &= ~FLAG_CF;
+        fl &= ~FLAG_CF;
         break;
       case 0xF9:
-        c.flags |= FLAG_CF;
+        fl |= FLAG_CF;
         break;
       case 0xFC:
-        c.flags &= ~FLAG_DF;
+        fl &= ~FLAG_DF;
         break;
       case 0xFD:
-        c.flags |= FLAG_DF;
+        fl |= FLAG_DF;
         break;
       case 0xFE: { // INC/DEC r8
-        if (m < 0xC0 || (m & 0x30) !== 0) return;
+        if (m < 0xC0 || (m & 0x30) !== 0) break loop;
         const d = rm8[m];
-        regs8[d] = incDec(c, regs8[d], (m & 8) !== 0, 0x80);
+        const v = regs8[d];
+        const dec = (m & 8) !== 0;
+        const r = (dec ? v - 1 : v + 1) & 0xFF;
+        fl = incDecFlags(fl, v, r, 0x80, dec ? 0x7F : 0x80);
+        regs8[d] = r;
         len = 2;
         break;
       }
       default:
-        return;
+        break loop;
     }
     ip = (ip + len) & 0xFFFF;
     c.ip = ip;
@@ -770,4 +788,5 @@ function fastLoop(c: Cpu, end: number): void {
     cycles += baseCycles[op] + extra;
     c.cycles = cycles;
   }
+  c.flags = fl;
 }
