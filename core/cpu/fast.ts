@@ -198,11 +198,13 @@ function fastLoop(c: Cpu, end: number): void {
   const rm8 = RM8;
   const reg8 = REG8;
   const parity = PARITY;
-  // Code window: the IPs (for CS = winCs) whose 6 instruction bytes lie in one page without
-  // PAGE_MMIO, so that the per-instruction check is two compares. Recomputed when CS or IP
-  // leaves it. Page flags only lose PAGE_MMIO while the CPU runs (a lazily restored page
-  // being loaded), never gain it, so a window stays valid for the whole call.
-  let winCs = -1;
+  // CS is read once: no fast-path instruction changes it (far transfers and interrupts take
+  // the general path).
+  const csBase = sregs[CS] << 4;
+  // Code window: the IPs whose 6 instruction bytes lie in one page without PAGE_MMIO, so that
+  // the per-instruction check is two compares; recomputed when IP leaves it. Page flags only
+  // lose PAGE_MMIO while the CPU runs (a lazily restored page being loaded), never gain it,
+  // so a window stays valid for the whole call.
   let winLo = 0;
   let winHi = -1;
   let ip = c.ip;
@@ -212,9 +214,8 @@ function fastLoop(c: Cpu, end: number): void {
   // (memory-mapped devices and write barriers never look at them).
   let fl = c.flags;
   loop: while (cycles < end && !c.attention) {
-    const cs = sregs[CS];
-    const lin = (cs << 4) + ip;
-    if (cs !== winCs || ip < winLo || ip > winHi) {
+    const lin = csBase + ip;
+    if (ip < winLo || ip > winHi) {
       // Up to 6 instruction bytes are read straight from `bytes`: only when they all lie in one
       // non-MMIO page inside memory and IP does not wrap.
       const inPage = lin & PAGE_OFFSET_MASK;
@@ -224,7 +225,6 @@ function fastLoop(c: Cpu, end: number): void {
       ) {
         break loop;
       }
-      winCs = cs;
       winLo = ip - inPage;
       winHi = Math.min(ip + (PAGE_SIZE - 6 - inPage), 0xFFF9);
     }
