@@ -35,6 +35,29 @@ export interface TextFrame {
   readonly blinkVisible: boolean;
   /** One byte per row: non-zero if any cell of the row changed since the previous frame taken. */
   readonly changedRows: Uint8Array;
+  /**
+   * Scan line within the character cell (0 … `cursor.cellHeight - 1`) on which underlined
+   * cells draw their underline, in the foreground colour: the CRTC underline location
+   * (CR14 bits 0–4). -1 (or absent) when it lies outside the cell, so that nothing is
+   * underlined: colour modes program 1Fh. Which cells are underlined is a pure function
+   * of the attribute, {@link isUnderlineAttribute} (foreground 001, background 000: 01h,
+   * 09h, 81h, 89h), as the MDA and the VGA decode it. The underline is part of the
+   * foreground: a blinking cell's underline blinks with its glyph.
+   */
+  readonly underlineRow?: number;
+}
+
+/**
+ * True for attributes the hardware underlines when the frame has an underline row:
+ * foreground bits 0–2 = 001 and background bits 4–6 = 000 (intensity and blink are free).
+ */
+export function isUnderlineAttribute(attr: number): boolean {
+  return (attr & 0x77) === 0x01;
+}
+
+/** True if the cell value `cell` (`char | attr << 8`) of `frame` shows an underline. */
+export function isUnderlined(frame: TextFrame, cell: number): boolean {
+  return (frame.underlineRow ?? -1) >= 0 && ((cell >> 8) & 0x77) === 0x01;
 }
 
 /** A graphics-mode screen: one palette index per pixel. */

@@ -230,8 +230,9 @@ export function fillDefaultPalette(kind: DefaultPalette, rgb: Uint8Array): void 
       // 200-line modes read palette values as IRGB in bits 4, 2, 1, 0, as a CGA monitor would.
       [r, g, b] = cgaColor((i & 7) | ((i >> 1) & 8));
     } else {
-      // Monochrome: bit 3 is normal video (2/3), bit 4 intensity (1/3).
-      r = g = b = (i & 8 ? 0x2A : 0) + (i & 16 ? 0x15 : 0);
+      // Monochrome: bit 3 is video (2/3), bit 4 intensity (full with video). Intensity without
+      // video is black, as on an MDA monitor: attribute 08h (palette 10h) is invisible like 00h.
+      r = g = b = i & 8 ? (i & 16 ? 0x3F : 0x2A) : 0;
     }
     rgb[i * 3] = r;
     rgb[i * 3 + 1] = g;

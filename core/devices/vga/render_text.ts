@@ -39,3 +39,15 @@ export function renderTextCells(
     rowStart += pitch;
   }
 }
+
+/**
+ * The scan line of the character cell on which underlined cells (attribute
+ * foreground 001, background 000) draw their underline: CR14 bits 0–4, the
+ * underline location, as long as it falls within the cell (CR09's scan lines per
+ * row); -1 otherwise. Mode 7 programs 0Fh (the bottom line of its 16-line cells);
+ * the colour text modes program 1Fh, beyond the cell, so nothing is underlined.
+ */
+export function textUnderlineRow(regs: VgaRegisters): number {
+  const line = regs.crtc.regs[0x14] & 0x1F;
+  return line < regs.crtc.scanLinesPerRow ? line : -1;
+}

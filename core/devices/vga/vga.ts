@@ -22,7 +22,7 @@ import { VideoMemory } from "./memory.ts";
 import { fillDefaultPalette, type ModeInfo, MODES } from "./modes.ts";
 import { VgaRegisters } from "./registers/index.ts";
 import { type GraphicsGeometry, graphicsGeometry, renderGraphics } from "./render_graphics.ts";
-import { renderTextCells } from "./render_text.ts";
+import { renderTextCells, textUnderlineRow } from "./render_text.ts";
 import { loadVgaState, saveVgaState } from "./state.ts";
 import { RasterTiming } from "./timing.ts";
 
@@ -232,6 +232,7 @@ export class Vga implements IoDevice, MmioHandler, TimedDevice, FrameSource, Sta
         blinkEnabled: true,
         blinkVisible: true,
         changedRows: new Uint8Array(rows),
+        underlineRow: -1,
       };
       this.text = f;
       this.fullChange = true;
@@ -251,6 +252,7 @@ export class Vga implements IoDevice, MmioHandler, TimedDevice, FrameSource, Sta
     }
     if (this.fullChange) f.changedRows.fill(1);
     f.blinkEnabled = ac.blinkEnabled;
+    f.underlineRow = textUnderlineRow(this.regs);
     f.blinkVisible = Math.floor(this.retraceCount / TEXT_BLINK_FRAMES) % 2 === 0;
     const cursor = f.cursor;
     const offset = crtc.cursorLocation - crtc.startAddress;
