@@ -133,35 +133,55 @@ function popW(c: Cpu): number {
   return v;
 }
 
-/** 1 for the opcodes the fast path handles that have a ModR/M byte. */
-const HAS_MODRM = /* @__PURE__ */ (() => {
+/** Displacement bytes after each ModR/M byte (memory forms). */
+const DISP_LEN = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
-  for (let op = 0; op < 0x40; op++) if ((op & 7) < 4) t[op] = 1;
-  for (
-    const op of [
-      0x80,
-      0x81,
-      0x82,
-      0x83,
-      0x84,
-      0x85,
-      0x88,
-      0x89,
-      0x8A,
-      0x8B,
-      0xC6,
-      0xC7,
-      0xD0,
-      0xD1,
-      0xD2,
-      0xD3,
-      0xFE,
-    ]
-  ) {
-    t[op] = 1;
-  }
+  for (let m = 0; m < 0xC0; m++) t[m] = m >>> 6 === 1 ? 1 : m >>> 6 === 2 || (m & 0xC7) === 6 ? 2 : 0;
   return t;
 })();
+
+/**
+ * The memory operand of ModR/M byte `m` (at `bytes[at]`, no segment override): its
+ * segment register index << 16 | offset, packed so that the helper stays small enough
+ * for V8 to inline and needs no scratch fields.
+ */
+function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): number {
+  const mod = m >>> 6;
+  let off: number;
+  let seg = DS;
+  switch (m & 7) {
+    case 0:
+      off = regs[BX] + regs[SI];
+      break;
+    case 1:
+      off = regs[BX] + regs[DI];
+      break;
+    case 2:
+      off = regs[BP] + regs[SI];
+      seg = SS;
+      break;
+    case 3:
+      off = regs[BP] + regs[DI];
+      seg = SS;
+      break;
+    case 4:
+      off = regs[SI];
+      break;
+    case 5:
+      off = regs[DI];
+      break;
+    case 6:
+      if (mod === 0) return (DS << 16) | bytes[at + 1] | (bytes[at + 2] << 8);
+      off = regs[BP];
+      seg = SS;
+      break;
+    default:
+      off = regs[BX];
+  }
+  if (mod === 1) off += (bytes[at + 1] << 24) >> 24;
+  else if (mod === 2) off += bytes[at + 1] | (bytes[at + 2] << 8);
+  return (seg << 16) | (off & 0xFFFF);
+}
 
 /**
  * Runs fast-path instructions while `cycles` < `end` and returns how many it ran (a step
@@ -193,7 +213,7 @@ function fastLoop(c: Cpu, end: number): void {
   const sregs = c.sregs;
   // Module-level tables in locals: indexing them then needs no module-context loads.
   const baseCycles = BASE_CYCLES;
-  const hasModrm = HAS_MODRM;
+  const dispLen = DISP_LEN;
   const jccTaken = JCC_TAKEN;
   const rm8 = RM8;
   const reg8 = REG8;
@@ -231,59 +251,8 @@ function fastLoop(c: Cpu, end: number): void {
     const op = bytes[lin];
     let len = 1;
     let extra = 0;
-    // The ModR/M byte and, for a memory operand, its offset, segment and displacement length,
-    // decoded here once (spelled out: a helper call would not be inlined into this loop).
-    let m = 0;
-    let off = 0;
-    let seg = DS;
-    let dl = 0;
-    if (hasModrm[op] !== 0) {
-      m = bytes[lin + 1];
-      if (m < 0xC0) {
-        const mod = m >>> 6;
-        switch (m & 7) {
-          case 0:
-            off = regs[BX] + regs[SI];
-            break;
-          case 1:
-            off = regs[BX] + regs[DI];
-            break;
-          case 2:
-            off = regs[BP] + regs[SI];
-            seg = SS;
-            break;
-          case 3:
-            off = regs[BP] + regs[DI];
-            seg = SS;
-            break;
-          case 4:
-            off = regs[SI];
-            break;
-          case 5:
-            off = regs[DI];
-            break;
-          case 6:
-            if (mod === 0) {
-              off = bytes[lin + 2] | (bytes[lin + 3] << 8);
-              dl = 2;
-            } else {
-              off = regs[BP];
-              seg = SS;
-            }
-            break;
-          default:
-            off = regs[BX];
-        }
-        if (mod === 1) {
-          off += (bytes[lin + 2] << 24) >> 24;
-          dl = 1;
-        } else if (mod === 2) {
-          off += bytes[lin + 2] | (bytes[lin + 3] << 8);
-          dl = 2;
-        }
-        off &= 0xFFFF;
-      }
-    }
+    // The ModR/M byte, if the opcode has one (the window guarantees 6 readable bytes).
+    const m = bytes[lin + 1];
     switch (op) {
       case 0x00:
       case 0x01:
@@ -342,6 +311,8 @@ function fastLoop(c: Cpu, end: number): void {
         let b: number;
         // Where the result goes: 0–7 a word register, 8–15 a byte register (regs8 index + 8), 16 memory.
         let dst: number;
+        let off = 0;
+        let seg = DS;
         const word = (op & 1) !== 0;
         if (op < 0x40 && (op & 4) !== 0) { // AL/AX, imm
           alu = op >>> 3;
@@ -352,7 +323,10 @@ function fastLoop(c: Cpu, end: number): void {
         } else {
           let i = lin + 2;
           if (m < 0xC0) {
-            i += dl;
+            const e = eaPacked(regs, bytes, lin + 1, m);
+            off = e & 0xFFFF;
+            seg = e >>> 16;
+            i += dispLen[m];
             extra = EA_CYCLES;
           }
           if (op >= 0x80) { // r/m, imm
@@ -506,47 +480,26 @@ function fastLoop(c: Cpu, end: number): void {
         len = 2;
         break;
       }
-      case 0x88: { // MOV r/m8, r8
+      case 0x88:
+      case 0x89:
+      case 0x8A:
+      case 0x8B: { // MOV r/m,reg and reg,r/m: one body, so the EA helper inlines once
         if (m < 0xC0) {
-          wr8(c, seg, off, regs8[reg8[m]]);
-          len = 2 + dl;
+          const e = eaPacked(regs, bytes, lin + 1, m);
+          const off = e & 0xFFFF;
+          const seg = e >>> 16;
+          if (op === 0x88) wr8(c, seg, off, regs8[reg8[m]]);
+          else if (op === 0x89) wr16(c, seg, off, regs[(m >>> 3) & 7]);
+          else if (op === 0x8A) regs8[reg8[m]] = rd8(c, seg, off);
+          else regs[(m >>> 3) & 7] = rd16(c, seg, off);
+          len = 2 + dispLen[m];
           extra = EA_CYCLES;
           break;
         }
-        regs8[rm8[m]] = regs8[reg8[m]];
-        len = 2;
-        break;
-      }
-      case 0x89: { // MOV r/m16, r16
-        if (m < 0xC0) {
-          wr16(c, seg, off, regs[(m >>> 3) & 7]);
-          len = 2 + dl;
-          extra = EA_CYCLES;
-          break;
-        }
-        regs[m & 7] = regs[(m >>> 3) & 7];
-        len = 2;
-        break;
-      }
-      case 0x8A: { // MOV r8, r/m8
-        if (m < 0xC0) {
-          regs8[reg8[m]] = rd8(c, seg, off);
-          len = 2 + dl;
-          extra = EA_CYCLES;
-          break;
-        }
-        regs8[reg8[m]] = regs8[rm8[m]];
-        len = 2;
-        break;
-      }
-      case 0x8B: { // MOV r16, r/m16
-        if (m < 0xC0) {
-          regs[(m >>> 3) & 7] = rd16(c, seg, off);
-          len = 2 + dl;
-          extra = EA_CYCLES;
-          break;
-        }
-        regs[(m >>> 3) & 7] = regs[m & 7];
+        if (op === 0x88) regs8[rm8[m]] = regs8[reg8[m]];
+        else if (op === 0x89) regs[m & 7] = regs[(m >>> 3) & 7];
+        else if (op === 0x8A) regs8[reg8[m]] = regs8[rm8[m]];
+        else regs[(m >>> 3) & 7] = regs[m & 7];
         len = 2;
         break;
       }
@@ -593,26 +546,20 @@ function fastLoop(c: Cpu, end: number): void {
       case 0xC3: // RET
         len = popW(c) - ip;
         break;
-      case 0xC6: { // MOV r/m8, imm8 (reg field ignored)
+      case 0xC6:
+      case 0xC7: { // MOV r/m, imm (reg field ignored)
+        const word = op === 0xC7;
         if (m >= 0xC0) {
-          regs8[rm8[m]] = bytes[lin + 2];
-          len = 3;
+          if (word) regs[m & 7] = bytes[lin + 2] | (bytes[lin + 3] << 8);
+          else regs8[rm8[m]] = bytes[lin + 2];
+          len = word ? 4 : 3;
           break;
         }
-        wr8(c, seg, off, bytes[lin + 2 + dl]);
-        len = 3 + dl;
-        extra = EA_CYCLES;
-        break;
-      }
-      case 0xC7: { // MOV r/m16, imm16
-        if (m >= 0xC0) {
-          regs[m & 7] = bytes[lin + 2] | (bytes[lin + 3] << 8);
-          len = 4;
-          break;
-        }
-        const i = lin + 2 + dl;
-        wr16(c, seg, off, bytes[i] | (bytes[i + 1] << 8));
-        len = i + 2 - lin;
+        const e = eaPacked(regs, bytes, lin + 1, m);
+        const i = lin + 2 + dispLen[m];
+        if (word) wr16(c, e >>> 16, e & 0xFFFF, bytes[i] | (bytes[i + 1] << 8));
+        else wr8(c, e >>> 16, e & 0xFFFF, bytes[i]);
+        len = i + (word ? 2 : 1) - lin;
         extra = EA_CYCLES;
         break;
       }
