@@ -9,6 +9,7 @@ import {
   makeTerminal,
   makeTextFrame,
   type MutableTextFrame,
+  paletteBytes,
   VGA16,
 } from "./render_test_helpers.ts";
 
@@ -272,4 +273,102 @@ Deno.test("text renderer redraws everything after invalidate", async () => {
   r.invalidate();
   await renderInto(term, r, frame);
   assertEquals(term.buffer.active.getLine(4)!.translateToString().trim(), "");
+});
+
+/** A mode 7 frame: grey levels in the palette, underline on scan line 15. */
+function monoFrame(): MutableTextFrame & { underlineRow: number } {
+  const grey = [0x000000, ...Array(7).fill(0xaaaaaa), 0x000000, ...Array(7).fill(0xffffff)];
+  return { ...makeTextFrame(), mode: 7, palette: paletteBytes(grey), underlineRow: 15 };
+}
+
+Deno.test("text renderer underlines attributes 01h/09h/81h/89h with SGR 4 when the frame has an underline row", async () => {
+  const frame = monoFrame();
+  for (let attr = 0; attr < 256; attr++) frame.cells[80 + attr] = 0x41 | (attr << 8);
+  putString(frame, 0, 0, [0x20, 0x20], 0x01); // underlined blanks still show the underline
+  const term = makeTerminal(80, 25);
+  const out = new ByteSink();
+  await renderInto(term, new TextRenderer(makeCaps()), frame, out);
+  for (let attr = 0; attr < 256; attr++) {
+    const cell = cellAt(term, 1 + Math.floor(attr / 80), attr % 80);
+    const expected = [0x01, 0x09, 0x81, 0x89].includes(attr) ? 1 : 0;
+    assertEquals(cell.isUnderline(), expected, `attr ${attr.toString(16)}`);
+    assertEquals(cell.getChars(), "A");
+  }
+  assertEquals(cellAt(term, 1, 9).getFgColor(), 0xffffff); // 09h: bright, underlined
+  assertEquals([cellAt(term, 0, 0).isUnderline(), cellAt(term, 0, 1).isUnderline()], [1, 1]);
+  assertEquals(cellAt(term, 0, 0).getFgColor(), 0xaaaaaa); // the underline's colour
+  assertEquals(cellAt(term, 0, 2).isUnderline(), 0);
+  // Each underlined run is closed with SGR 24.
+  const text = new TextDecoder().decode(out.bytes());
+  assertEquals(text.split("\x1b[4m").length, text.split("\x1b[24m").length);
+});
+
+Deno.test("text renderer draws no underline without an underline row (colour modes)", async () => {
+  const frame = makeTextFrame();
+  putString(frame, 0, 0, [0x41, 0x42], 0x01);
+  const term = makeTerminal(80, 25);
+  const out = new ByteSink();
+  await renderInto(term, new TextRenderer(makeCaps()), frame, out);
+  assertEquals(cellAt(term, 0, 0).isUnderline(), 0);
+  assert(!new TextDecoder().decode(out.bytes()).includes("\x1b[4m"), "no SGR 4 sent");
+  await renderInto(term, new TextRenderer(makeCaps()), { ...frame, underlineRow: -1 });
+  assertEquals(cellAt(term, 0, 0).isUnderline(), 0);
+});
+
+Deno.test("text renderer updates the underline when an attribute, the underline row or blink changes", async () => {
+  const frame = monoFrame();
+  putString(frame, 3, 10, [0x41, 0x42, 0x43], 0x81); // blinking, underlined
+  const r = new TextRenderer(makeCaps());
+  const term = makeTerminal(80, 25);
+  const out = new ByteSink();
+  await renderInto(term, r, frame, out);
+  assertEquals(cellAt(term, 3, 11).isUnderline(), 1);
+  // Blink off phase: the underline is part of the foreground and disappears with the glyph.
+  frame.blinkVisible = false;
+  await renderInto(term, r, frame, out);
+  assertEquals([cellAt(term, 3, 11).getChars(), cellAt(term, 3, 11).isUnderline()], [" ", 0]);
+  frame.blinkVisible = true;
+  await renderInto(term, r, frame, out);
+  assertEquals(cellAt(term, 3, 11).isUnderline(), 1);
+  // The middle cell loses its underline (07h), its neighbours keep theirs.
+  frame.cells[3 * 80 + 11] = 0x42 | (0x07 << 8);
+  await renderInto(term, r, frame, out);
+  assertEquals([10, 11, 12].map((c) => cellAt(term, 3, c).isUnderline()), [1, 0, 1]);
+  // A write after the underlined run is not underlined.
+  frame.cells[3 * 80 + 13] = 0x44 | (0x07 << 8);
+  await renderInto(term, r, frame, out);
+  assertEquals(cellAt(term, 3, 13).isUnderline(), 0);
+  // The underline location moved outside the cell (CR14 = 1Fh): every underline goes.
+  frame.underlineRow = -1;
+  await renderInto(term, r, frame, out);
+  assertEquals([10, 11, 12].map((c) => cellAt(term, 3, c).isUnderline()), [0, 0, 0]);
+  // An unchanged frame sends nothing.
+  assertEquals((await renderInto(term, r, frame, out)).bytes, 0);
+});
+
+Deno.test("text renderer keeps the underline right across a byte-budget cut and after invalidate", async () => {
+  const frame = monoFrame();
+  for (let i = 0; i < frame.cells.length; i++) frame.cells[i] = 0x41 | ((i % 2 === 0 ? 0x01 : 0x07) << 8);
+  const r = new TextRenderer(makeCaps());
+  const term = makeTerminal(80, 25);
+  const out = new ByteSink();
+  let complete = false;
+  while (!complete) {
+    out.clear();
+    const res = r.render(frame, out, { maxBytes: 600 });
+    await feed(term, out.bytes());
+    complete = res.complete;
+  }
+  const check = () => {
+    for (let row = 0; row < 25; row++) {
+      for (let col = 0; col < 80; col++) {
+        assertEquals(cellAt(term, row, col).isUnderline(), col % 2 === 0 ? 1 : 0, `${row},${col}`);
+      }
+    }
+  };
+  check();
+  await feed(term, new TextEncoder().encode("\x1b[4m\x1b[5;5Hgarbage"));
+  r.invalidate();
+  await renderInto(term, r, frame);
+  check();
 });

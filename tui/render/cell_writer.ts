@@ -1,6 +1,7 @@
 /**
- * What a cell-based renderer knows about the terminal's cursor position and
- * current colours, so that it sends a cursor move or an SGR only when needed.
+ * What a cell-based renderer knows about the terminal's cursor position,
+ * current colours and underline, so that it sends a cursor move or an SGR only
+ * when needed.
  *
  * @example
  * ```ts
@@ -22,6 +23,8 @@ export interface CellWriterState {
   col: number;
   fg: number;
   bg: number;
+  /** Underline rendition (SGR 4); absent means unknown. */
+  underline?: boolean | null;
 }
 
 export class CellWriter {
@@ -33,6 +36,8 @@ export class CellWriter {
   col = -1;
   fg = UNKNOWN_COLOR;
   bg = UNKNOWN_COLOR;
+  /** Whether SGR 4 (underline) is on; null when unknown. */
+  underline: boolean | null = null;
 
   constructor(depth: ColorDepth, termCols: number) {
     this.depth = depth;
@@ -45,6 +50,12 @@ export class CellWriter {
     this.col = -1;
     this.fg = UNKNOWN_COLOR;
     this.bg = UNKNOWN_COLOR;
+    this.underline = null;
+  }
+
+  /** Records that the terminal's renditions were just reset (`ESC [ 0 m`): no underline. */
+  sgrReset(): void {
+    this.underline = false;
   }
 
   save(into: CellWriterState): void {
@@ -52,6 +63,7 @@ export class CellWriter {
     into.col = this.col;
     into.fg = this.fg;
     into.bg = this.bg;
+    into.underline = this.underline;
   }
 
   restore(from: CellWriterState): void {
@@ -59,6 +71,7 @@ export class CellWriter {
     this.col = from.col;
     this.fg = from.fg;
     this.bg = from.bg;
+    this.underline = from.underline ?? null;
   }
 
   /** Bytes {@link moveTo} would write to reach (row, col). */
@@ -98,6 +111,18 @@ export class CellWriter {
     writeSgr(out, this.depth, fg, bg, setFg, setBg);
     if (setFg) this.fg = fg;
     if (setBg) this.bg = bg;
+  }
+
+  /** Bytes {@link setUnderline} would write. */
+  underlineCost(on: boolean): number {
+    return this.underline === on ? 0 : on ? 4 : 5;
+  }
+
+  /** Turns the underline on (SGR 4) or off (SGR 24) unless it already is. */
+  setUnderline(out: ByteSink, on: boolean): void {
+    if (this.underline === on) return;
+    out.writeAscii(on ? "\x1b[4m" : "\x1b[24m");
+    this.underline = on;
   }
 
   /** Writes one glyph of `length` bytes from `bytes[at ..]`, `width` cells wide, and tracks the cursor. */

@@ -6,7 +6,10 @@
  * each frame send only cells that changed. Changed cells are sent in runs: a short
  * unchanged gap inside a run is rewritten when that is cheaper than a cursor move.
  * Blink is drawn by the renderer (glyph or blank by `blinkVisible`), never with the
- * terminal's own SGR 5, so that it follows the emulated blink rate.
+ * terminal's own SGR 5, so that it follows the emulated blink rate. Cells the
+ * hardware underlines (frame `underlineRow` ≥ 0 and attribute foreground 001,
+ * background 000: mode 7's 01h/09h/81h/89h) are written with SGR 4 (and 24 after
+ * them); the underline blinks with the glyph, and an underlined blank still shows it.
  *
  * @example
  * ```ts
@@ -15,7 +18,7 @@
  * text.render(frame, out, { maxBytes: 65536 });
  * ```
  */
-import type { Frame, TextFrame } from "../../core/video/frame.ts";
+import { type Frame, isUnderlineAttribute, type TextFrame } from "../../core/video/frame.ts";
 import type { ByteSink } from "./byte_sink.ts";
 import type { RenderCapabilities } from "./capabilities.ts";
 import { CellWriter, type CellWriterState, UNKNOWN_COLOR } from "./cell_writer.ts";
@@ -44,10 +47,12 @@ export class TextRenderer implements FrameRenderer {
   #shGlyph = new Uint8Array(0);
   #shFg = new Uint32Array(0);
   #shBg = new Uint32Array(0);
+  #shUl = new Uint8Array(0);
   // One row of targets, reused.
   #rowGlyph = new Uint8Array(0);
   #rowFg = new Uint32Array(0);
   #rowBg = new Uint32Array(0);
+  #rowUl = new Uint8Array(0);
   #rowChanged = new Uint8Array(0);
   #needsClear = true;
   #cursorShown: boolean | null = null;
@@ -94,6 +99,7 @@ export class TextRenderer implements FrameRenderer {
     if (this.#needsClear) {
       out.writeAscii("\x1b[0m\x1b[2J");
       w.forget();
+      w.sgrReset();
       this.#needsClear = false;
     }
     const mapped = this.#mapper.map(frame.palette, 16);
@@ -126,40 +132,50 @@ export class TextRenderer implements FrameRenderer {
       this.#shGlyph = new Uint8Array(n);
       this.#shFg = new Uint32Array(n);
       this.#shBg = new Uint32Array(n);
+      this.#shUl = new Uint8Array(n);
       this.#rowGlyph = new Uint8Array(frame.cols);
       this.#rowFg = new Uint32Array(frame.cols);
       this.#rowBg = new Uint32Array(frame.cols);
+      this.#rowUl = new Uint8Array(frame.cols);
       this.#rowChanged = new Uint8Array(frame.cols);
       this.invalidate();
     }
     return this.#placement;
   }
 
-  /** Resolves row `r` of the frame to glyph/fg/bg and flags cells differing from the shadow. */
+  /** Resolves row `r` of the frame to glyph/fg/bg/underline and flags cells differing from the shadow. */
   #computeRow(frame: TextFrame, r: number, mapped: Uint32Array, cols: number): boolean {
     const cells = frame.cells;
     const base = r * frame.cols;
     const blinkEnabled = frame.blinkEnabled, blinkVisible = frame.blinkVisible;
-    const glyphs = this.#rowGlyph, fgs = this.#rowFg, bgs = this.#rowBg, changed = this.#rowChanged;
-    const shGlyph = this.#shGlyph, shFg = this.#shFg, shBg = this.#shBg;
+    const glyphs = this.#rowGlyph, fgs = this.#rowFg, bgs = this.#rowBg, uls = this.#rowUl;
+    const changed = this.#rowChanged;
+    const shGlyph = this.#shGlyph, shFg = this.#shFg, shBg = this.#shBg, shUl = this.#shUl;
+    const underlines = (frame.underlineRow ?? -1) >= 0;
     let any = false;
     for (let c = 0; c < cols; c++) {
       const cell = cells[base + c];
       let glyph = cell & 0xff;
       const attr = cell >> 8;
       let bgIndex = attr >> 4;
+      let ul = underlines && isUnderlineAttribute(attr) ? 1 : 0;
       if (blinkEnabled) {
         bgIndex &= 7;
-        if ((attr & 0x80) !== 0 && !blinkVisible) glyph = SPACE;
+        if ((attr & 0x80) !== 0 && !blinkVisible) {
+          glyph = SPACE;
+          ul = 0;
+        }
       }
       if (isBlankGlyph(glyph)) glyph = SPACE;
       const fg = mapped[attr & 15], bg = mapped[bgIndex];
       glyphs[c] = glyph;
       fgs[c] = fg;
       bgs[c] = bg;
+      uls[c] = ul;
       const i = base + c;
-      // A blank shows only its background, so its foreground may differ from the shadow's.
-      const differs = glyph !== shGlyph[i] || bg !== shBg[i] || (glyph !== SPACE && fg !== shFg[i]);
+      // A blank without underline shows only its background, so its foreground may differ from the shadow's.
+      const differs = glyph !== shGlyph[i] || bg !== shBg[i] || ul !== shUl[i] ||
+        ((glyph !== SPACE || ul !== 0) && fg !== shFg[i]);
       changed[c] = differs ? 1 : 0;
       if (differs) any = true;
     }
@@ -171,6 +187,7 @@ export class TextRenderer implements FrameRenderer {
     this.#shGlyph.set(this.#rowGlyph.subarray(0, cols), base);
     this.#shFg.set(this.#rowFg.subarray(0, cols), base);
     this.#shBg.set(this.#rowBg.subarray(0, cols), base);
+    this.#shUl.set(this.#rowUl.subarray(0, cols), base);
   }
 
   #emitRow(out: ByteSink, r: number, p: TextPlacement): void {
@@ -208,10 +225,14 @@ export class TextRenderer implements FrameRenderer {
   #rewriteCost(from: number, to: number, cellWidth: number): number {
     const depth = this.#writer.depth;
     let fg = this.#writer.fg, bg = this.#writer.bg, cost = 0;
+    let ul = this.#writer.underline;
     for (let c = from; c < to; c++) {
       const glyph = this.#rowGlyph[c];
-      const setFg = glyph !== SPACE && this.#rowFg[c] !== fg;
+      const on = this.#rowUl[c] !== 0;
+      const setFg = (glyph !== SPACE || on) && this.#rowFg[c] !== fg;
       const setBg = this.#rowBg[c] !== bg;
+      if (ul !== on) cost += on ? 4 : 5;
+      ul = on;
       cost += sgrLength(depth, setFg, setBg) + CP437_UTF8_LENGTH[glyph] + (cellWidth - 1);
       if (setFg) fg = this.#rowFg[c];
       bg = this.#rowBg[c];
@@ -222,7 +243,9 @@ export class TextRenderer implements FrameRenderer {
   #emitCell(out: ByteSink, c: number, cellWidth: number): void {
     const w = this.#writer;
     const glyph = this.#rowGlyph[c];
-    w.setColors(out, this.#rowFg[c], this.#rowBg[c], glyph !== SPACE);
+    const ul = this.#rowUl[c] !== 0;
+    w.setUnderline(out, ul);
+    w.setColors(out, this.#rowFg[c], this.#rowBg[c], glyph !== SPACE || ul);
     w.putGlyph(out, CP437_UTF8, glyph * 4, CP437_UTF8_LENGTH[glyph]);
     if (cellWidth === 2) {
       out.writeByte(SPACE);
