@@ -79,6 +79,11 @@ export class ByteWriter {
   bytes(): Uint8Array {
     return this.#buf.slice(0, this.#len);
   }
+
+  /** Empties the writer, keeping its buffer (no allocation for the next use). */
+  reset(): void {
+    this.#len = 0;
+  }
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });

@@ -21,6 +21,7 @@ import { identityMismatch } from "./format.ts";
 import type { SnapshotTarget } from "./live_writer.ts";
 import { hashPage, newPageHashTable, type PageHashTable } from "./page_hash.ts";
 import type { ResolvedSnapshot } from "./resolved_snapshot.ts";
+import { DEFAULT_PUMP_BUDGET_MS, StallBudget } from "./stall_budget.ts";
 
 const WAITING = 0, LOADED = 1;
 
@@ -64,7 +65,7 @@ export class LazyRestore {
   #page = 0;
   #remaining = 0;
   #total = 0;
-  #pageCost = 0.03;
+  readonly #budget = new StallBudget(undefined, 0.03);
   /** Pages loaded because the guest touched them first. */
   faults = 0;
   /** Longest single page load done in the fault path, in ms. */
@@ -161,19 +162,20 @@ export class LazyRestore {
     return new Map(this.#mems.map((m) => [m.name, m.hashes]));
   }
 
-  /** Loads pages in order for about `budgetMs`. Returns true while pages remain. */
-  pump(budgetMs = 1): boolean {
-    const deadline = performance.now() + budgetMs;
+  /**
+   * Loads pages in order for about `budgetMs` (at least one page; the clock is checked
+   * after each, see {@link StallBudget}). Returns true while pages remain.
+   */
+  pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
+    const budget = this.#budget;
+    budget.begin(budgetMs);
     while (this.#mem < this.#mems.length) {
       const m = this.#mems[this.#mem];
       while (this.#page < m.memory.pageCount) {
         const p = this.#page++;
         if (m.state[p] === WAITING) {
-          const t = performance.now();
           this.#load(m, p);
-          const now = performance.now();
-          this.#pageCost = Math.max(now - t, this.#pageCost * 0.9);
-          if (now + this.#pageCost >= deadline) return !this.done;
+          if (!budget.next()) return !this.done;
         }
       }
       this.#mem++;

@@ -2,7 +2,8 @@
  * Live snapshots: the guest stops only while the CPU and device state is copied and
  * the write barrier is armed on every memory; then the pages are saved in the
  * background by {@link LiveSnapshotWriter.pump}, which the emulation loop calls
- * between slices with a time budget (about 1 ms). A guest write to a page not yet
+ * between slices with a time budget (0.5 ms by default, checked after every page, so
+ * one pump stays under 1 ms; see {@link StallBudget}). A guest write to a page not yet
  * saved first copies the page's old contents aside (copy-before-write, no
  * allocation), so the snapshot is exactly the machine at the instant it was taken.
  */
@@ -23,6 +24,7 @@ import { hashPage, isZeroPage, newPageHashTable, type PageHashTable, samePageHas
 import type { SnapshotSink } from "./sink.ts";
 import { encodeState } from "./state_codec.ts";
 import { encodeHead, encodeTrailer, writeMemoryHead } from "./file_layout.ts";
+import { type Clock, DEFAULT_PUMP_BUDGET_MS, StallBudget } from "./stall_budget.ts";
 
 /** A named guest memory a snapshot covers (RAM, VRAM). */
 export interface SnapshotMemory {
@@ -76,6 +78,8 @@ export interface SnapshotResult {
   readonly pauseMs: number;
   /** Pages the guest wrote before the pump reached them (saved by copy-before-write). */
   readonly copiedPages: number;
+  /** Longest single copy-before-write fault, in ms (a stall of the guest like a pump). */
+  readonly maxFaultMs: number;
   /** Page records by kind: zero, reference, compressed, raw. */
   readonly pageKinds: { zero: number; ref: number; zstd: number; raw: number };
 }
@@ -114,6 +118,7 @@ interface Job {
   page: number;
   pagesDone: number;
   copied: number;
+  maxFaultMs: number;
   kinds: { zero: number; ref: number; zstd: number; raw: number };
 }
 
@@ -130,8 +135,16 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   #queue: Queued[] = [];
   #shadows = new Map<PagedMemory, Uint32Array>();
   #memIndex = new Map<PagedMemory, number>();
-  /** Recent cost of saving one page, in ms (decaying maximum). */
-  #pageCost = 0.05;
+  readonly #now: Clock;
+  readonly #budget: StallBudget;
+  /** Reused for every pump's page records (no 64 KiB allocation per pump). */
+  readonly #out = new ByteWriter(64 * 1024);
+
+  /** `now`: the clock pumps are timed with (tests pass a fake one). */
+  constructor(options: { now?: Clock } = {}) {
+    this.#now = options.now ?? (() => performance.now());
+    this.#budget = new StallBudget(this.#now);
+  }
 
   /** True while a snapshot is being written. */
   get busy(): boolean {
@@ -168,11 +181,12 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   }
 
   /**
-   * Does at most about `budgetMs` of background work: encodes the state, saves pages
-   * (hash, compare, compress, queue the write), finishes the file, or starts a queued
-   * snapshot. Returns true while there is more to do.
+   * Does at most about `budgetMs` of background work: encodes the state (one pump on
+   * its own), saves pages (hash, compare, compress, queue the write) one at a time with
+   * the clock checked after each, finishes the file, or starts a queued snapshot.
+   * Always makes progress (at least one page). Returns true while there is more to do.
    */
-  pump(budgetMs = 1): boolean {
+  pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
     const j = this.#job;
     if (!j) {
       const next = this.#queue.shift();
@@ -180,28 +194,33 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       return this.#job !== null;
     }
     if (j.phase === "finishing") return true;
-    const deadline = performance.now() + budgetMs;
+    const budget = this.#budget;
+    budget.begin(budgetMs);
     try {
       if (j.phase === "header") {
-        j.options.sink.write(this.#header(j));
+        const header = this.#header(j);
+        if (header === null) return true; // waiting for the disks to settle
+        j.options.sink.write(header);
         j.phase = "pages";
-        if (performance.now() >= deadline) return true;
+        if (!budget.next()) return true;
       }
-      const out = new ByteWriter(64 * 1024);
-      while (j.mem < j.mems.length) {
+      const out = this.#out;
+      out.reset();
+      let more = true;
+      while (more && j.mem < j.mems.length) {
         const m = j.mems[j.mem];
         if (j.page === 0) {
           writeMemoryHead(out, m.name, m.memory.bytes.length, m.memory.pageCount);
         }
         while (j.page < m.memory.pageCount) {
-          const t = performance.now();
           this.#savePage(j, m, j.page, out);
           j.page++;
           j.pagesDone++;
-          const now = performance.now();
-          // Stop early when the next page would likely overrun the budget.
-          this.#pageCost = Math.max(now - t, this.#pageCost * 0.9);
-          if (now + this.#pageCost >= deadline) break;
+          // Stop when the next page would likely overrun the budget.
+          if (!budget.next()) {
+            more = false;
+            break;
+          }
         }
         if (j.page < m.memory.pageCount) break;
         j.mem++;
@@ -216,7 +235,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   }
 
   /** Calls {@link pump} from a timer until stopped (for front ends without a slice loop). */
-  autoPump(intervalMs = 4, budgetMs = 1): () => void {
+  autoPump(intervalMs = 4, budgetMs = DEFAULT_PUMP_BUDGET_MS): () => void {
     const timer = setInterval(() => this.pump(budgetMs), intervalMs);
     return () => clearInterval(timer);
   }
@@ -228,18 +247,21 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
     if (j !== null && index !== undefined && j.phase !== "finishing") {
       const m = j.mems[index];
       if (m.pageState[page] === PENDING) {
+        const t0 = this.#now();
         const live = m.live, shadow = m.shadow;
         const end = (page + 1) << (PAGE_SHIFT - 2);
         for (let i = page << (PAGE_SHIFT - 2); i < end; i++) shadow[i] = live[i];
         m.pageState[page] = COPIED;
         j.copied++;
+        const ms = this.#now() - t0;
+        if (ms > j.maxFaultMs) j.maxFaultMs = ms;
       }
     }
     memory.unguard(page);
   }
 
   #start(q: Queued): void {
-    const t0 = performance.now();
+    const t0 = this.#now();
     let options: TakeOptions;
     let state: StateValue;
     try {
@@ -291,7 +313,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       state,
       mems,
       pagesTotal: mems.reduce((n, m) => n + m.memory.pageCount, 0),
-      pauseMs: performance.now() - t0,
+      pauseMs: this.#now() - t0,
       resolve: q.resolve,
       reject: q.reject,
       phase: "header",
@@ -299,6 +321,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       page: 0,
       pagesDone: 0,
       copied: 0,
+      maxFaultMs: 0,
       kinds: { zero: 0, ref: 0, zstd: 0, raw: 0 },
     };
   }
@@ -357,6 +380,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
         hashes: new Map(j.mems.map((m) => [m.name, m.hashes])),
         pauseMs: j.pauseMs,
         copiedPages: j.copied,
+        maxFaultMs: j.maxFaultMs,
         pageKinds: j.kinds,
       });
     }, (e) => {

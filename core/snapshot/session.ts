@@ -16,6 +16,7 @@ import {
 import type { IndexEntry } from "./snapshot_index.ts";
 import type { StateDir } from "./state_dir.ts";
 import { type DiskSlot, freezeDisks, reopenDisks } from "./disk_freeze.ts";
+import { DEFAULT_PUMP_BUDGET_MS } from "./stall_budget.ts";
 
 /** A drive whose chain snapshots freeze and restores switch. */
 export interface SessionDrive {
@@ -149,7 +150,7 @@ export class SnapshotSession {
   #restoredFrom: { id: string; diffDepth: number } | null = null;
 
   /** Background work for about `budgetMs`: restore pages first, then snapshot pages. */
-  pump(budgetMs = 1): boolean {
+  pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
     const r = this.#restore;
     if (r) {
       const more = r.pump(budgetMs);
