@@ -2,15 +2,23 @@
  * Reading compressed clusters: raw deflate (zlib compression type) of exactly one
  * cluster. Output is capped at one cluster, so a hostile stream cannot balloon memory.
  */
-import { constants, inflateRawSync } from "node:zlib";
+import process from "node:process";
 import { DiskError } from "../../errors.ts";
 import type { HostFile } from "../../host_file.ts";
 import type { CompressedExtent } from "./l1l2.ts";
+
+/**
+ * node:zlib, loaded on the first compressed cluster: importing it costs ~30–40 ms of start-up,
+ * which every other disk (and every boot) would pay for nothing.
+ */
+let zlib: typeof import("node:zlib") | null = null;
 
 /** Inflates the compressed cluster stored at `extent` into `into` (one cluster long). */
 export function readCompressedCluster(file: HostFile, extent: CompressedExtent, into: Uint8Array): void {
   const stored = new Uint8Array(extent.length);
   const got = file.readUpTo(extent.offset, stored);
+  zlib ??= process.getBuiltinModule("node:zlib");
+  const { constants, inflateRawSync } = zlib;
   let out: Uint8Array;
   try {
     // Sync flush tolerates a stream whose end lies past what we read; the length check below still applies.
