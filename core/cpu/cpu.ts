@@ -96,7 +96,8 @@ export class Cpu implements Stateful, InterruptPin {
   /** IP of the prefix immediately before the opcode, or -1. */
   lastPrefix = -1;
 
-  // Interrupt state.
+  // Interrupt state. The non-private fields are shared with fast.ts (the fast loop reads
+  // and updates them in place of the general path); they are not meant for other callers.
   private intrLine = false;
   private nmiPending = false;
   /**
@@ -110,6 +111,7 @@ export class Cpu implements Stateful, InterruptPin {
   trapAfter = 0;
   /** End of the current run() slice (Infinity outside run): REP instructions yield there. */
   runEnd = Infinity;
+  /** Set by requestStop; run() clears it when it starts. */
   stopRequested = false;
 
   constructor(memory: PagedMemory, io: IoBus, options: CpuOptions = {}) {
