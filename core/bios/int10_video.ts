@@ -14,6 +14,7 @@ import { videoMode, type VideoModeInfo } from "./video_modes.ts";
 import { GraphicsDraw } from "./video_draw.ts";
 import { PaletteService } from "./int10_palette.ts";
 import { FontService } from "./int10_font.ts";
+import { VideoStateService } from "./int10_state.ts";
 import type { IoBus } from "../io/io_bus.ts";
 import * as L from "./rom_layout.ts";
 import type { Speaker } from "./speaker.ts";
@@ -24,6 +25,7 @@ export class VideoService {
   private readonly draw: GraphicsDraw;
   private readonly palette: PaletteService;
   private readonly fonts: FontService;
+  private readonly state: VideoStateService;
   private readonly pattern = new Uint8Array(32);
 
   constructor(
@@ -38,6 +40,7 @@ export class VideoService {
     this.draw = new GraphicsDraw(memory, this.ports);
     this.palette = new PaletteService(cpu, memory, bda, this.ports);
     this.fonts = new FontService(cpu, memory, bda, this.ports);
+    this.state = new VideoStateService(cpu, memory, io);
   }
 
   /** The current mode's description (mode 3 if 40:49 holds something unknown). */
@@ -126,6 +129,9 @@ export class VideoService {
         return;
       case 0x1B:
         if (regs[BX] === 0) this.stateInfo();
+        return;
+      case 0x1C:
+        this.state.handle();
         return;
       default:
         return;
