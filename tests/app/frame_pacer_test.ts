@@ -208,3 +208,122 @@ Deno.test("pacer without pixel support stays on half-blocks whatever the link", 
   assert.equal(r.switches, 0);
   assert.equal(r.pacer.quality, "halfblock");
 });
+
+Deno.test("pacer keeps bytes in flight under ~35 ms of link time once the link is measured", () => {
+  for (const rate of [1_000_000, 100_000]) {
+    const r = simulate({ seconds: 10, rate, frameBytes: { pixels: 0, halfblock: 30_000 } });
+    const steadyMs = r.steadyInFlight * 1000 / rate;
+    assert.ok(
+      steadyMs <= 36,
+      `at ${rate} B/s in flight in steady state peaked at ${steadyMs} ms of link time`,
+    );
+    assert.ok(r.bytes / 10 >= 0.8 * rate, `link used at ${r.bytes / 10} B/s`);
+  }
+});
+
+interface KeyRun {
+  /** Per key: from the key press to the moment the first byte of the frame showing it leaves the queue. */
+  latencies: number[];
+  presents: number;
+}
+
+/**
+ * Animation at `rate` with a key pressed every 733 ms (so it lands at varying phases of the
+ * retrace and of the link); the guest shows the key's effect `reactMs` after it.
+ */
+function simulateKeys(o: {
+  rate: number;
+  frameBytes: number;
+  rowBytes: number;
+  reactMs: number;
+  notify: boolean;
+  lagging?: boolean;
+}): KeyRun {
+  const link = new SimLink(o.rate);
+  const pacer = new FramePacer();
+  const latencies: number[] = [];
+  let nextKey = 2000, keyAt = -1, presents = 0;
+  for (let t = 0; t < 12_000; t += RETRACE_MS) {
+    link.advance(RETRACE_MS);
+    if (keyAt < 0 && t >= nextKey) {
+      keyAt = nextKey;
+      nextKey += 733;
+      if (o.notify) pacer.keyPressed(keyAt);
+    }
+    const d = pacer.decide(t, link.inFlight, link.drained, o.lagging ?? false);
+    if (!d.present) continue;
+    presents++;
+    if (keyAt >= 0 && t >= keyAt + o.reactMs) {
+      latencies.push(t - keyAt + link.inFlight * 1000 / o.rate);
+      keyAt = -1;
+    }
+    const full = o.frameBytes <= d.maxBytes;
+    const sent = full ? o.frameBytes : Math.max(o.rowBytes, Math.floor(d.maxBytes / o.rowBytes) * o.rowBytes);
+    link.queued += sent;
+    pacer.presented(t, 1, sent, full, true);
+  }
+  return { latencies, presents };
+}
+
+const worst = (xs: number[]) => Math.max(...xs);
+
+Deno.test("pacer after a key press: the frame showing it goes out first, within 50 ms at 1 MB/s", () => {
+  const keyed = simulateKeys({
+    rate: 1_000_000,
+    frameBytes: 30_000,
+    rowBytes: 600,
+    reactMs: 6,
+    notify: true,
+  });
+  const plain = simulateKeys({
+    rate: 1_000_000,
+    frameBytes: 30_000,
+    rowBytes: 600,
+    reactMs: 6,
+    notify: false,
+  });
+  assert.equal(keyed.latencies.length, 14);
+  assert.ok(worst(keyed.latencies) <= 50, `latencies ${keyed.latencies.map(Math.round)}`);
+  assert.ok(worst(keyed.latencies) < worst(plain.latencies), "key priority helps");
+  assert.ok(keyed.presents / 12 >= 25, `still ${keyed.presents / 12} fps`);
+});
+
+Deno.test("pacer after a key press: within 200 ms at 100 KB/s even with rows of 5 KB", () => {
+  const r = simulateKeys({ rate: 100_000, frameBytes: 30_000, rowBytes: 5_000, reactMs: 6, notify: true });
+  const plain = simulateKeys({
+    rate: 100_000,
+    frameBytes: 30_000,
+    rowBytes: 5_000,
+    reactMs: 6,
+    notify: false,
+  });
+  assert.equal(r.latencies.length, 14);
+  assert.ok(worst(r.latencies) <= 200, `latencies ${r.latencies.map(Math.round)}`);
+  assert.ok(worst(r.latencies) <= worst(plain.latencies), "key priority never makes it worse");
+  assert.ok(r.presents / 12 >= 5, `${r.presents / 12} fps`);
+});
+
+Deno.test("pacer after a key press presents the next retrace's frame even while emulation lags", () => {
+  const pacer = new FramePacer();
+  let t = 0;
+  // Settle into the lag rhythm on an idle, fast link.
+  for (; t < 1000; t += RETRACE_MS) {
+    const d = pacer.decide(t, 0, 0, true);
+    if (d.present) pacer.presented(t, 1, 100, true, true);
+  }
+  // Find a retrace the lag rule would skip, then press a key just before it.
+  const probe = new FramePacer();
+  for (let s = 0; s < 1000; s += RETRACE_MS) {
+    const d = probe.decide(s, 0, 0, true);
+    if (d.present) probe.presented(s, 1, 100, true, true);
+  }
+  assert.equal(probe.decide(t, 0, 0, true).reason, "lag", "without the key this retrace is skipped");
+  pacer.keyPressed(t - 1);
+  const d = pacer.decide(t, 0, 0, true);
+  assert.equal(d.present, true);
+  assert.equal(d.urgent, true);
+  assert.ok(d.maxBytes >= 1024);
+  // Urgency ends after urgentMs.
+  const later = pacer.decide(t + pacer.options.urgentMs + RETRACE_MS, 0, 0, false);
+  assert.equal(later.urgent, false);
+});

@@ -128,8 +128,16 @@ export class App {
     this.pacer = new FramePacer({ pixelsAvailable: this.pixelsAvailable && options.render === "auto" });
     this.quality = this.pacer.quality;
     this.renderer = new Renderer(this.layoutCaps());
+    // Every key press that reaches the guest makes the next frames urgent (key-to-screen latency).
+    const keyboard = machine.keyboard;
+    const pacer = this.pacer;
     this.input = new TerminalInput({
-      keyboard: machine.keyboard,
+      keyboard: {
+        keyEvent(code: number, pressed: boolean): void {
+          keyboard.keyEvent(code, pressed);
+          if (pressed) pacer.keyPressed(performance.now());
+        },
+      },
       onCommand: (command) => this.command(command),
       onNote: (note) => this.showNote(note),
       prefix: options.prefix,

@@ -6,9 +6,15 @@
  * encode time of recent frames, and whether emulation lags real time. Rules:
  *
  * - the link: present only while what is queued would drain within {@link PacerOptions.maxQueueMs};
- *   a frame may then add what the link carries in {@link PacerOptions.budgetMs}, so the bytes in
- *   flight stay under about one frame's budget and key-to-screen latency stays low. A frame bigger
- *   than that goes out in parts, most-changed rows first (the renderer's job), the rest next time;
+ *   a frame may then fill the queue up to what the link carries in {@link PacerOptions.budgetMs}
+ *   (about one frame interval at 30 fps), so the bytes in flight, which every later byte waits
+ *   behind, stay under ~35 ms of link time and key-to-screen latency stays low. A frame bigger than
+ *   that goes out in parts, most-changed rows first (the renderer's job), the rest next time;
+ * - input: after a key press ({@link FramePacer.keyPressed}) frames are urgent for
+ *   {@link PacerOptions.urgentMs}: the host-side skips (rate, encode share, lag) are waived and the
+ *   queue is kept much shorter ({@link PacerOptions.urgentQueueMs}, {@link PacerOptions.urgentBudgetMs}),
+ *   so that the frame showing the key's effect is presented at the first retrace after it appears
+ *   and its first bytes wait behind almost nothing (a partial frame rather than a late full one);
  * - the host: encoding may take at most {@link PacerOptions.maxEncodeShare} of wall time, and
  *   while emulation lags real time every other retrace is skipped, so the display never slows
  *   emulated time;
@@ -38,10 +44,16 @@ export type PacerQuality = "pixels" | "halfblock";
 
 /** Tuning knobs; the defaults suit links from 50 KB/s to local terminals. */
 export interface PacerOptions {
-  /** Present only while the queue would drain within this (ms). Default 25. */
+  /** Present only while the queue would drain within this (ms): the link is about to run dry. Default 5. */
   maxQueueMs: number;
-  /** A frame may add what the link carries in this long (ms). Default 60. */
+  /** A frame may fill the queue up to what the link carries in this long (ms). Default 35. */
   budgetMs: number;
+  /** After a key press, frames are urgent for this long (ms). Default 250. */
+  urgentMs: number;
+  /** While urgent: present while the queue plus the smallest present would drain within this (ms). Default 12. */
+  urgentQueueMs: number;
+  /** While urgent: a frame may fill the queue up to this much link time (ms). Default 12. */
+  urgentBudgetMs: number;
   /** Smallest budget, so that some progress is always made (bytes). Default 1024. */
   minBudget: number;
   /** Cap on presented frames per wall second. Default 70. */
@@ -70,11 +82,16 @@ export interface PacerDecision {
   quality: PacerQuality;
   /** Why the frame was skipped, for the status line and tests. */
   reason: "present" | "queue" | "rate" | "encode" | "lag";
+  /** The frame was presented with key priority (a key press less than `urgentMs` ago). */
+  urgent: boolean;
 }
 
 const DEFAULTS: PacerOptions = {
-  maxQueueMs: 25,
-  budgetMs: 60,
+  maxQueueMs: 5,
+  budgetMs: 35,
+  urgentMs: 250,
+  urgentQueueMs: 12,
+  urgentBudgetMs: 12,
   minBudget: 1024,
   maxFps: 70,
   maxEncodeShare: 0.3,
@@ -103,8 +120,10 @@ export class FramePacer {
     maxBytes: 0,
     quality: "halfblock",
     reason: "queue",
+    urgent: false,
   };
   private lastPresentAt = -Infinity;
+  private urgentUntil = -Infinity;
   private encodeMsAverage = 0;
   private pixelFrameBytes = DEFAULT_PIXEL_FRAME_BYTES;
   private overBudgetRun = 0;
@@ -130,16 +149,32 @@ export class FramePacer {
     d.quality = this.quality;
     d.present = false;
     d.maxBytes = 0;
+    const o = this.options;
+    const urgent = d.urgent = now < this.urgentUntil;
     const sinceLast = now - this.lastPresentAt;
-    if (lagging && (this.lagSkip = !this.lagSkip)) return this.skip("lag");
-    if (sinceLast < 1000 / this.options.maxFps - 0.5) return this.skip("rate");
-    if (sinceLast < this.encodeMsAverage / this.options.maxEncodeShare) return this.skip("encode");
+    if (!urgent) {
+      if (lagging && (this.lagSkip = !this.lagSkip)) return this.skip("lag");
+      if (sinceLast < 1000 / o.maxFps - 0.5) return this.skip("rate");
+      if (sinceLast < this.encodeMsAverage / o.maxEncodeShare) return this.skip("encode");
+    }
     const rate = link.bytesPerSecond;
-    if (inFlight > rate * this.options.maxQueueMs / 1000) return this.skip("queue");
+    // While urgent, present with more queued, but only if even the smallest present (minBudget)
+    // still leaves the queue within urgentQueueMs: on a slow link that is never looser than usual.
+    let queueLimit = rate * o.maxQueueMs / 1000;
+    if (urgent) queueLimit = Math.max(queueLimit, rate * o.urgentQueueMs / 1000 - o.minBudget);
+    if (inFlight > queueLimit) return this.skip("queue");
     d.present = true;
     d.reason = "present";
-    d.maxBytes = Math.max(this.options.minBudget, rate * this.options.budgetMs / 1000 - inFlight);
+    d.maxBytes = Math.max(o.minBudget, rate * (urgent ? o.urgentBudgetMs : o.budgetMs) / 1000 - inFlight);
     return d;
+  }
+
+  /**
+   * A key went to the guest at `now` (wall ms): for the next {@link PacerOptions.urgentMs} the frames
+   * that may show its effect go out first (see the module notes).
+   */
+  keyPressed(now: number): void {
+    this.urgentUntil = now + this.options.urgentMs;
   }
 
   /**

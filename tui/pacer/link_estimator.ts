@@ -21,6 +21,8 @@ export const MIN_BUSY_MS = 150;
 const BLEND = 0.35;
 /** Upward probe per idle, budget-limited observation. */
 const PROBE_UP = 1.25;
+/** Probe only if the link carried at least this share of the estimate in the interval (else it sat idle for want of bytes, which says nothing about its capacity). */
+const PROBE_WHEN = 0.9;
 /** Assumed before anything is known: a fast link, corrected within the first busy interval. */
 export const INITIAL_BYTES_PER_SECOND = 1_000_000;
 /** No terminal link is assumed faster than this. */
@@ -69,7 +71,7 @@ export class LinkEstimator {
       // Everything sent so far arrived: the link carries at least what drained.
       const floor = drained * 1000 / dt;
       if (floor > this.bytesPerSecond) this.bytesPerSecond = floor;
-      if (limited) this.bytesPerSecond *= PROBE_UP;
+      if (limited && floor >= this.bytesPerSecond * PROBE_WHEN) this.bytesPerSecond *= PROBE_UP;
     }
     this.bytesPerSecond = Math.min(MAX_BYTES_PER_SECOND, Math.max(MIN_BYTES_PER_SECOND, this.bytesPerSecond));
     this.remember(now, inFlight, bytesDrained);
