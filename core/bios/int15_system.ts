@@ -3,7 +3,12 @@
  * keyboard intercept (4Fh), OS hooks (80h–82h, 85h, 90h, 91h), the
  * interval wait (86h, run by the ROM stub around {@link SystemService.waitBegin}
  * and {@link SystemService.waitCheck}), extended memory size (88h) and the
- * configuration table (C0h). Everything else: CF=1, AH=86h (unsupported).
+ * configuration table (C0h). Everything else: CF=1, AH=86h (unsupported),
+ * among them on purpose: 83h (event wait: only the blocking 86h wait exists),
+ * 87h (extended memory block move: there is no extended memory and no
+ * protected mode), 89h (protected mode) and C1h (extended BIOS data area
+ * segment: there is no EBDA, and the configuration table's feature byte 1
+ * leaves bit 2, "EBDA allocated", clear). See core/bios/README.md.
  */
 import { AH, AX, BX, CX, DX, ES } from "../cpu/registers.ts";
 import * as B from "./bda.ts";
@@ -52,6 +57,9 @@ export class SystemService {
         r8[AH] = 0;
         setCarry(this.cpu, false);
         return;
+      case 0x83: // event wait (only AH=86h's blocking wait is offered)
+      case 0x87: // move extended memory block: no extended memory
+      case 0xC1: // extended BIOS data area segment: no EBDA
       default:
         r8[AH] = 0x86;
         setCarry(this.cpu, true);
