@@ -5,7 +5,7 @@
  * the memory write path, and out of it through the read path.
  */
 import { AH, AL, AX, BH, BL, BX, CH, CL, CX, DH, DI, DL, DS, DX, ES, SI } from "../cpu/registers.ts";
-import type { PagedMemory } from "../memory/paged_memory.ts";
+import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE, type PagedMemory } from "../memory/paged_memory.ts";
 import type { BlockDevice } from "../../disks/block_device.ts";
 import * as B from "./bda.ts";
 import { type Bda, linear, setCarry } from "./access.ts";
@@ -229,11 +229,11 @@ export class DiskService {
     const buf = this.buffer;
     try {
       if (kind === "write") {
-        for (let i = 0; i < bytes; i++) buf[i] = this.memory.read8(addr + i);
+        copyFromGuest(this.memory, addr, buf, bytes);
         dev.write(lba, count, buf);
       } else {
         dev.read(lba, count, buf);
-        if (kind === "read") { for (let i = 0; i < bytes; i++) this.memory.write8(addr + i, buf[i]); }
+        if (kind === "read") copyToGuest(this.memory, addr, buf, bytes);
       }
     } catch {
       // A host I/O failure looks to the guest like an unreadable sector, which DOS retries and reports.
@@ -338,5 +338,40 @@ export class DiskService {
     m.write16(p + 22, 0);
     m.write16(p + 24, SECTOR);
     return DiskStatus.ok;
+  }
+}
+
+/**
+ * Stores `data[0, length)` at linear `addr` as `length` calls of `memory.write8` would: plain
+ * RAM pages (no flags: not ROM, MMIO, guarded or tracked) in one block copy, the others byte by byte.
+ */
+export function copyToGuest(memory: PagedMemory, addr: number, data: Uint8Array, length: number): void {
+  const { bytes, pageFlags, mask } = memory;
+  let i = 0;
+  while (i < length) {
+    const a = (addr + i) & mask;
+    const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+    if (pageFlags[a >>> PAGE_SHIFT] === 0) {
+      bytes.set(data.subarray(i, i + n), a);
+    } else {
+      for (let k = 0; k < n; k++) memory.write8(a + k, data[i + k]);
+    }
+    i += n;
+  }
+}
+
+/** Reads `length` bytes at linear `addr` into `into` as `memory.read8` would, pages without MMIO in one copy. */
+export function copyFromGuest(memory: PagedMemory, addr: number, into: Uint8Array, length: number): void {
+  const { bytes, pageFlags, mask } = memory;
+  let i = 0;
+  while (i < length) {
+    const a = (addr + i) & mask;
+    const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+    if ((pageFlags[a >>> PAGE_SHIFT] & PAGE_MMIO) === 0) {
+      into.set(bytes.subarray(a, a + n), i);
+    } else {
+      for (let k = 0; k < n; k++) into[i + k] = memory.read8(a + k);
+    }
+    i += n;
   }
 }
