@@ -2,15 +2,17 @@
  * Indexed pixels to a sixel image, palette-native: palette entries go straight to
  * colour registers (`#n;2;r;g;b`, percent), no quantizing.
  *
- * Each band of six output rows is encoded in one pass over its distinct source
- * lines (vertical scaling repeats lines, so a band of a 2× image reads only three)
- * that builds a 6-bit column mask per colour present in the band, plus the sorted
- * list of columns where each colour has ink. Each present colour then emits only
- * its own columns, as run-length sixels (`!n`) with `?` runs over the gaps, followed
- * by `$`; bands are separated by `-`. Work is proportional to the pixels and the
- * output, not to colours × width, which matters for 256-colour plasma-like frames.
- * Masks are cleared while emitting, so nothing is reset per band.
- * Horizontal integer scaling multiplies run lengths instead of widening the masks.
+ * Each band of six output rows is encoded in one pass over its columns, reading its
+ * distinct source lines (vertical scaling repeats lines, so a band of a 2× image reads
+ * only three; a line equal to the one above shares its pass). The up to six values of a
+ * column sit in locals; their distinct colours and 6-bit masks come from compares, and
+ * each extends that colour's open run (same mask on the previous column) or opens a new
+ * one. A column equal to the previous one (flat areas) costs six compares. Each colour
+ * present then emits its runs (`!n` run-length sixels, `?` runs over the gaps) followed
+ * by `$`; bands are separated by `-`. Runs shorter than 100 go out as one 4-byte store
+ * of a precomputed token. Work is proportional to the pixels and the output, not to
+ * colours × width, which matters for 256-colour plasma-like frames. Nothing is allocated
+ * or reset per band. Horizontal integer scaling multiplies run lengths.
  *
  * The introducer is `ESC P 0;1;0 q`: P2 = 1 leaves pixels with no bit set untouched,
  * which matters for the last band of an image whose height is not a multiple of 6
@@ -70,18 +72,17 @@ export class SixelPalette {
 
 export class SixelEncoder {
   #width = 0;
-  /** Per column × colour (`x * 256 + c`): the 6-bit sixel mask of the current band (zero between bands). */
-  #masks = new Uint8Array(0);
-  /** Per colour: the columns where it has a non-zero mask in this band, ascending. */
-  #columns = new Uint16Array(0);
-  #count = new Int32Array(256);
-  #bandStamp = new Uint32Array(256);
+  #runs = new Int32Array(0);
+  #runEnds = new Uint16Array(0);
+  #state = new BandState();
   #declStamp = new Uint32Array(256);
-  #present = new Uint8Array(256);
   #lineOffsets = new Int32Array(6);
   #lineBits = new Uint8Array(6);
   #band = 0;
   #image = 0;
+  /** A view of the output buffer for 4-byte stores (replaced when the sink grows). */
+  #view: DataView = new DataView(new ArrayBuffer(0));
+  #viewBuffer: Uint8Array | null = null;
 
   /**
    * Appends a complete sixel DCS for output rows `[rowStart, rowStart + rowCount)`.
@@ -100,11 +101,14 @@ export class SixelEncoder {
   ): void {
     if (width !== this.#width) {
       this.#width = width;
-      this.#masks = new Uint8Array(width * 256);
-      this.#columns = new Uint16Array(256 * width);
+      this.#runs = new Int32Array(256 * width);
+      this.#runEnds = new Uint16Array(256 * width);
     }
-    const masks = this.#masks, columns = this.#columns, count = this.#count;
-    const bandStamp = this.#bandStamp, declStamp = this.#declStamp, present = this.#present;
+    const st = this.#state;
+    st.runs = this.#runs;
+    st.runEnds = this.#runEnds;
+    const runs = st.runs, runEnds = st.runEnds, count = st.count, endX = st.endX;
+    const declStamp = this.#declStamp, present = st.present;
     const offs = this.#lineOffsets, lineBits = this.#lineBits;
     const decl = palette.decl, declLengths = palette.lengths;
     const image = ++this.#image;
@@ -132,33 +136,107 @@ export class SixelEncoder {
           lineBits[lines++] = 1 << k;
         }
       }
-      // Column by column, so that each colour's column list comes out sorted.
-      let colors = 0, marks = 0;
+      // Column by column: each colour's runs of equal masks over consecutive columns, in column
+      // order; colours listed in order of first appearance. The (up to) six line values sit in
+      // locals, padded with the last line (bit 0), so a column's distinct colours and their masks
+      // come from compares, not memory. A column equal to the previous one (flat areas) only
+      // extends the open runs, which is settled at the next differing column.
+      const last = lines - 1;
+      const o0 = offs[0], o1 = offs[Math.min(1, last)], o2 = offs[Math.min(2, last)];
+      const o3 = offs[Math.min(3, last)], o4 = offs[Math.min(4, last)], o5 = offs[Math.min(5, last)];
+      const b0 = lineBits[0], b1 = last >= 1 ? lineBits[1] : 0, b2 = last >= 2 ? lineBits[2] : 0;
+      const b3 = last >= 3 ? lineBits[3] : 0,
+        b4 = last >= 4 ? lineBits[4] : 0,
+        b5 = last >= 5 ? lineBits[5] : 0;
+      let colors = 0, repeating = false;
+      let p0 = -1, p1 = -1, p2 = -1, p3 = -1, p4 = -1, p5 = -1;
       for (let x = 0; x < width; x++) {
-        const column = x << 8;
-        for (let j = 0; j < lines; j++) {
-          const c = pixels[offs[j] + x];
-          const at = column + c;
-          const m = masks[at];
-          if (m === 0) {
-            if (bandStamp[c] !== stamp) {
-              bandStamp[c] = stamp;
-              present[colors++] = c;
-              count[c] = 0;
-            }
-            columns[c * width + count[c]++] = x;
-            marks++;
-          }
-          masks[at] = m | lineBits[j];
+        const c0 = pixels[o0 + x], c1 = pixels[o1 + x], c2 = pixels[o2 + x];
+        const c3 = pixels[o3 + x], c4 = pixels[o4 + x], c5 = pixels[o5 + x];
+        if (c0 === p0 && c1 === p1 && c2 === p2 && c3 === p3 && c4 === p4 && c5 === p5) {
+          repeating = true;
+          continue;
+        }
+        if (repeating) {
+          endX[p0] =
+            endX[p1] =
+            endX[p2] =
+            endX[p3] =
+            endX[p4] =
+            endX[p5] =
+              x;
+          repeating = false;
+        }
+        p0 = c0;
+        p1 = c1;
+        p2 = c2;
+        p3 = c3;
+        p4 = c4;
+        p5 = c5;
+        colors = addRun(
+          c0,
+          b0 | (c1 === c0 ? b1 : 0) | (c2 === c0 ? b2 : 0) | (c3 === c0 ? b3 : 0) | (c4 === c0 ? b4 : 0) |
+            (c5 === c0 ? b5 : 0),
+          x,
+          width,
+          stamp,
+          colors,
+          st,
+        );
+        if (c1 !== c0) {
+          colors = addRun(
+            c1,
+            b1 | (c2 === c1 ? b2 : 0) | (c3 === c1 ? b3 : 0) | (c4 === c1 ? b4 : 0) | (c5 === c1 ? b5 : 0),
+            x,
+            width,
+            stamp,
+            colors,
+            st,
+          );
+        }
+        if (c2 !== c0 && c2 !== c1) {
+          colors = addRun(
+            c2,
+            b2 | (c3 === c2 ? b3 : 0) | (c4 === c2 ? b4 : 0) | (c5 === c2 ? b5 : 0),
+            x,
+            width,
+            stamp,
+            colors,
+            st,
+          );
+        }
+        if (c3 !== c0 && c3 !== c1 && c3 !== c2) {
+          colors = addRun(c3, b3 | (c4 === c3 ? b4 : 0) | (c5 === c3 ? b5 : 0), x, width, stamp, colors, st);
+        }
+        if (c4 !== c0 && c4 !== c1 && c4 !== c2 && c4 !== c3) {
+          colors = addRun(c4, b4 | (c5 === c4 ? b5 : 0), x, width, stamp, colors, st);
+        }
+        if (c5 !== c0 && c5 !== c1 && c5 !== c2 && c5 !== c3 && c5 !== c4) {
+          colors = addRun(c5, b5, x, width, stamp, colors, st);
         }
       }
-      // Worst case per colour: "$", a declaration, a selection, then per marked column a gap run and a sixel run.
-      const buf = out.ensure(1 + colors * (2 + DECL_SLOT + 4) + marks * 2 * MAX_RUN_BYTES);
+      if (repeating) {
+        endX[p0] =
+          endX[p1] =
+          endX[p2] =
+          endX[p3] =
+          endX[p4] =
+          endX[p5] =
+            width;
+      }
+      let totalRuns = 0;
+      for (let i = 0; i < colors; i++) totalRuns += count[present[i]];
+      // Worst case per colour: "$", a declaration, a selection, then per run a gap run and a sixel run.
+      const buf = out.ensure(1 + colors * (2 + DECL_SLOT + 4) + totalRuns * 2 * MAX_RUN_BYTES);
+      if (buf !== this.#viewBuffer) {
+        this.#viewBuffer = buf;
+        this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      }
+      const view = this.#view;
       let p = out.length;
       if (band > 0) buf[p++] = 0x2d; // "-": next band
       for (let i = 0; i < colors; i++) {
         const c = present[i];
-        const n = count[c];
         if (i > 0) buf[p++] = 0x24; // "$": back to the band's start
         if (declStamp[c] !== image) {
           // First use in this image: define the register. xterm does not select a register it
@@ -167,31 +245,30 @@ export class SixelEncoder {
           const from = c * DECL_SLOT, len = declLengths[c];
           for (let j = 0; j < len; j++) buf[p++] = decl[from + j];
         }
-        {
-          const from = c * 4, len = SELECT_LENGTH[c];
-          for (let j = 0; j < len; j++) buf[p++] = SELECT[from + j];
-        }
-        const base = c * width;
+        view.setUint32(p, SELECT[c], true);
+        p += SELECT_LENGTH[c];
+        const base = c * width, last = base + count[c] - 1;
+        runEnds[last] = endX[c];
         let pos = 0;
-        for (let q = 0; q < n;) {
-          const x = columns[base + q++];
-          const m = masks[(x << 8) + c];
-          masks[(x << 8) + c] = 0;
+        for (let at = base; at <= last; at++) {
+          const r = runs[at];
+          const x = r & 0xffff, e = runEnds[at];
           if (x > pos) {
             const gap = (x - pos) * scaleX;
-            if (gap === 1) buf[p++] = 0x3f;
-            else p = writeRun(buf, p, 0x3f, gap);
+            if (gap < SHORT_RUN) {
+              view.setUint32(p, RUN_TOKEN[gap] | Math.imul(0x3f, RUN_MUL[gap]), true);
+              p += RUN_LENGTH[gap];
+            } else {
+              p = writeRun(buf, view, p, 0x3f, gap);
+            }
           }
-          // Extend over following columns with the same mask.
-          let e = x + 1;
-          while (q < n && columns[base + q] === e && masks[(e << 8) + c] === m) {
-            masks[(e << 8) + c] = 0;
-            e++;
-            q++;
+          const len = (e - x) * scaleX, ch = (r >> 16) + 0x3f;
+          if (len < SHORT_RUN) {
+            view.setUint32(p, RUN_TOKEN[len] | Math.imul(ch, RUN_MUL[len]), true);
+            p += RUN_LENGTH[len];
+          } else {
+            p = writeRun(buf, view, p, ch, len);
           }
-          const len = (e - x) * scaleX;
-          if (len === 1) buf[p++] = m + 0x3f;
-          else p = writeRun(buf, p, m + 0x3f, len);
           pos = e;
         }
       }
@@ -200,6 +277,52 @@ export class SixelEncoder {
     out.writeByte(0x1b);
     out.writeByte(0x5c);
   }
+}
+
+/** Per-band bookkeeping of {@link SixelEncoder}, passed to {@link addRun}. */
+class BandState {
+  /** Per colour × run (`c * width + k`): the run's first column | its 6-bit mask << 16. */
+  runs = new Int32Array(0);
+  /** Per colour × run: the column after the run (written when the colour's next run opens, or at band end). */
+  runEnds = new Uint16Array(0);
+  /** Per colour: runs in this band. */
+  readonly count = new Int32Array(256);
+  /** Per colour: the column after its open (last) run, and that run's mask. */
+  readonly endX = new Int32Array(256);
+  readonly lastMask = new Uint8Array(256);
+  /** Per colour: the band it was last seen in. */
+  readonly bandStamp = new Uint32Array(256);
+  /** The band's colours in order of first appearance. */
+  readonly present = new Uint8Array(256);
+}
+
+/**
+ * Column `x` of the band has colour `c` on the rows of mask `m`: extends the colour's open run or
+ * opens a new one (listing the colour if it is new in the band). Returns the band's colour count.
+ */
+function addRun(
+  c: number,
+  m: number,
+  x: number,
+  width: number,
+  stamp: number,
+  colors: number,
+  st: BandState,
+): number {
+  if (st.bandStamp[c] !== stamp) {
+    st.bandStamp[c] = stamp;
+    st.present[colors++] = c;
+    st.count[c] = 1;
+    st.runs[c * width] = x | (m << 16);
+    st.lastMask[c] = m;
+  } else if (st.endX[c] !== x || st.lastMask[c] !== m) {
+    const at = c * width + st.count[c]++;
+    st.runEnds[at - 1] = st.endX[c];
+    st.runs[at] = x | (m << 16);
+    st.lastMask[c] = m;
+  }
+  st.endX[c] = x + 1;
+  return colors;
 }
 
 /** True if the `width` pixels at offsets `a` and `b` are equal (cheap next to a mask pass over the line). */
@@ -220,34 +343,64 @@ function sameLine(
   return true;
 }
 
-/** Longest run written by {@link writeRun}: "!" + up to 10 digits + the sixel. */
-const MAX_RUN_BYTES = 12;
+/** Longest run written by {@link writeRun}: "!" + up to 10 digits + the sixel (+ 3 bytes of 4-byte store slack). */
+const MAX_RUN_BYTES = 15;
 
-/** `#c` for every register, 4 bytes apart (decimal formatting is a hot spot otherwise). */
-const SELECT = new Uint8Array(256 * 4);
+/**
+ * `#c` for every register as one little-endian 32-bit word (written with one 4-byte store; bytes
+ * past the length are overwritten by what follows), and its length.
+ */
+const SELECT = new Int32Array(256);
 const SELECT_LENGTH = new Uint8Array(256);
-/** Decimal digits of 0–9999, 4 bytes apart, for run counts. */
-const DIGITS = new Uint8Array(10000 * 4);
-const DIGITS_LENGTH = new Uint8Array(10000);
-for (let c = 0; c < 256; c++) {
-  SELECT[c * 4] = 0x23;
-  SELECT_LENGTH[c] = writeUintAt(SELECT, c * 4 + 1, c) - c * 4;
+/**
+ * Runs shorter than this are one 4-byte store: `RUN_TOKEN[n] | ch * RUN_MUL[n]` holds the bytes of
+ * `n` copies of sixel `ch` (n < 4: the sixel repeated; otherwise `!n` then the sixel), `RUN_LENGTH[n]`
+ * of them count.
+ */
+const SHORT_RUN = 100;
+const RUN_TOKEN = new Int32Array(SHORT_RUN);
+const RUN_MUL = new Int32Array(SHORT_RUN);
+const RUN_LENGTH = new Uint8Array(SHORT_RUN);
+/** `!n` for 100 ≤ n < 1000 as a 32-bit word (4 bytes). */
+const LONG_RUN_TOKEN = new Int32Array(1000);
+{
+  const bytes = new Uint8Array(16);
+  const pack = (): number => bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24);
+  for (let c = 0; c < 256; c++) {
+    bytes.fill(0);
+    bytes[0] = 0x23; // "#"
+    const len = writeUintAt(bytes, 1, c);
+    SELECT[c] = pack();
+    SELECT_LENGTH[c] = len;
+  }
+  for (let n = 1; n < 1000; n++) {
+    bytes.fill(0);
+    if (n < 4) {
+      RUN_MUL[n] = [0, 0x1, 0x101, 0x10101][n];
+      RUN_LENGTH[n] = n;
+      continue;
+    }
+    bytes[0] = 0x21; // "!"
+    const len = writeUintAt(bytes, 1, n);
+    if (n < SHORT_RUN) {
+      RUN_TOKEN[n] = pack();
+      RUN_MUL[n] = 1 << (8 * len);
+      RUN_LENGTH[n] = len + 1;
+    } else {
+      LONG_RUN_TOKEN[n] = pack();
+    }
+  }
 }
-for (let n = 0; n < 10000; n++) DIGITS_LENGTH[n] = writeUintAt(DIGITS, n * 4, n) - n * 4;
 
-/** Writes `n` copies of the sixel `ch`, as `!n ch` when that is shorter. */
-function writeRun(buf: Uint8Array, p: number, ch: number, n: number): number {
-  if (n < 4) {
-    for (; n > 0; n--) buf[p++] = ch;
-    return p;
+/** Writes `n` ≥ {@link SHORT_RUN} copies of the sixel `ch` as `!n ch`. */
+function writeRun(buf: Uint8Array, view: DataView, p: number, ch: number, n: number): number {
+  if (n < 1000) {
+    view.setUint32(p, LONG_RUN_TOKEN[n], true);
+    buf[p + 4] = ch;
+    return p + 5;
   }
   buf[p++] = 0x21; // "!"
-  if (n < 10000) {
-    const from = n * 4, len = DIGITS_LENGTH[n];
-    for (let j = 0; j < len; j++) buf[p++] = DIGITS[from + j];
-  } else {
-    p = writeUintAt(buf, p, n);
-  }
+  p = writeUintAt(buf, p, n);
   buf[p++] = ch;
   return p;
 }
