@@ -235,6 +235,24 @@ export class DiskChain implements BlockDevice {
     return child;
   }
 
+  /**
+   * Makes `child`, an empty writable differencing layer already created and opened over the
+   * current top's file, the new top, without any file I/O (a live snapshot's freeze). The old
+   * top object stays as it is and is no longer written; the caller flushes it afterwards.
+   */
+  attachChild(child: DiskLayer): void {
+    const old = this.top;
+    if (old instanceof MemoryOverlay) {
+      throw new DiskError(child.path, "cannot put a file child over an in-memory overlay");
+    }
+    if (child.readOnly || child.sectorCount !== old.sectorCount) {
+      throw new DiskError(child.path, "not a writable child of the same size as the top layer");
+    }
+    this.#layers.push(child);
+    this.#hosted.push(null);
+    this.#wireBackingReaders();
+  }
+
   /** Puts an empty in-memory layer on top: from now on writes stay in RAM. */
   pushOverlay(): MemoryOverlay {
     const overlay = new MemoryOverlay(this.sectorCount, this.geometry);

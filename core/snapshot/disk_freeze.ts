@@ -4,10 +4,13 @@
  * state without copying any disk data. Restoring opens the frozen layer and puts a
  * fresh child on it; the layer the guest was using stays on disk as its own branch.
  */
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { type DiskChain, openChain } from "../../disks/chain.ts";
 import type { BlockDevice, ChsGeometry } from "../../disks/block_device.ts";
-import type { ImageFormat } from "../../disks/layer.ts";
+import { openLayer } from "../../disks/formats/registry.ts";
+import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
+import { MemoryOverlay } from "../../disks/memory_overlay.ts";
+import type { SpareReply, SpareRequest } from "./spare_worker.ts";
 import { crc32 } from "./crc32.ts";
 import { describeError, SnapshotError } from "./errors.ts";
 import type { DiskRecord, LayerIdentity } from "./format.ts";
@@ -184,4 +187,226 @@ export class DiskSlot implements BlockDevice {
   close(): void {
     this.#chain.close();
   }
+}
+
+// ---- Freeze as a flip: children made ahead of time -------------------------------------
+
+/** Creates child files in a worker (off the emulation thread); the worker ends when idle. */
+export class SpareMaker {
+  #worker: Worker | null = null;
+  #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  #seq = 0;
+
+  /** Creates `path` as an empty qcow2 child of `backingPath`. */
+  create(path: string, size: number, backingPath: string, backingFormat: ImageFormat): Promise<void> {
+    const seq = ++this.#seq;
+    const backingFile = relative(dirname(resolve(path)), resolve(backingPath)) || basename(backingPath);
+    return new Promise<void>((resolvePromise, reject) => {
+      this.#pending.set(seq, { resolve: resolvePromise, reject });
+      const request: SpareRequest = { seq, path, size, backingFile, backingFormat };
+      this.#spawn().postMessage(request);
+    });
+  }
+
+  #spawn(): Worker {
+    if (this.#worker !== null) return this.#worker;
+    const worker = new Worker(new URL("./spare_worker.ts", import.meta.url).href, { type: "module" });
+    worker.onmessage = (e: MessageEvent<SpareReply>) => {
+      const p = this.#pending.get(e.data.seq);
+      this.#pending.delete(e.data.seq);
+      if (e.data.error === null) p?.resolve();
+      else p?.reject(new Error(e.data.error));
+      if (this.#pending.size === 0) this.close();
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.close(new Error(`child file worker failed: ${e.message}`));
+    };
+    this.#worker = worker;
+    return worker;
+  }
+
+  /** Ends the worker; requests still pending fail. */
+  close(error = new Error("closed")): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+}
+
+interface Spare {
+  readonly id: string;
+  /** The top layer the spare was made for (it is that file's child). */
+  readonly forTop: DiskLayer;
+  readonly path: string;
+  state: "creating" | "created" | "open" | "failed";
+  layer: DiskLayer | null;
+  /** Settles when the worker is done with the file (made or failed). */
+  made: Promise<void>;
+}
+
+/** A freeze done in a pause whose frozen layers still need flushing before the snapshot header. */
+export interface PendingFreeze {
+  /** One unit of background work (flushes one frozen layer); true once every record is final. */
+  settle(): boolean;
+  /** The snapshot's disk records (call once {@link settle} returned true). */
+  records(): DiskRecord[];
+}
+
+/** Drives a {@link DiskFreezer} works on. */
+export interface FreezerDrive {
+  readonly drive: string;
+  readonly slot: DiskSlot;
+}
+
+/**
+ * Freezes disks as a flip: the next snapshot's differencing child is created in the
+ * background ({@link prepare}: file made by a worker, opened in {@link pump}), so the pause
+ * only switches the chain to the already-open child. The old top is flushed and identified
+ * after the pause ({@link PendingFreeze.settle}), before the snapshot's header names it;
+ * nothing writes to it any more. Without a ready spare (VHD tops, a top that changed), the
+ * freeze falls back to creating the child in the pause.
+ */
+export class DiskFreezer {
+  readonly #drives: readonly FreezerDrive[];
+  readonly #stateDir: string;
+  readonly #maker: SpareMaker;
+  #spares = new Map<string, Spare>();
+  /** Freezes that had to create a child file in the pause (no spare was ready). */
+  slowFreezes = 0;
+
+  constructor(drives: readonly FreezerDrive[], stateDir: string, maker = new SpareMaker()) {
+    this.#drives = drives;
+    this.#stateDir = stateDir;
+    this.#maker = maker;
+  }
+
+  /** Starts making the children snapshot `id` will put on the drives' current tops. */
+  prepare(id: string): void {
+    for (const { drive, slot } of this.#drives) {
+      const top = slot.chain.top;
+      const old = this.#spares.get(drive);
+      if (old && old.id === id && old.forTop === top && old.state !== "failed") continue;
+      if (old) this.#discard(old);
+      this.#spares.delete(drive);
+      if (top instanceof MemoryOverlay || childFormat(top.format) !== "qcow2") continue;
+      const path = childPath(this.#stateDir, drive, id, "qcow2");
+      const spare: Spare = { id, forTop: top, path, state: "creating", layer: null, made: Promise.resolve() };
+      this.#spares.set(drive, spare);
+      spare.made = this.#maker.create(path, top.sectorCount * 512, top.path, top.format).then(
+        () => {
+          if (spare.state === "creating") spare.state = "created";
+          else removeQuietly(path); // discarded meanwhile
+        },
+        () => {
+          spare.state = "failed";
+        },
+      );
+    }
+  }
+
+  /** Background unit: opens one spare whose file is ready. True when it did something. */
+  pump(): boolean {
+    for (const spare of this.#spares.values()) {
+      if (spare.state !== "created") continue;
+      try {
+        spare.layer = openLayer(spare.path, "qcow2", { readOnly: false });
+        spare.state = "open";
+      } catch {
+        spare.state = "failed";
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** True when every drive that can take a spare has one open for snapshot `id`. */
+  ready(id: string): boolean {
+    for (const { drive, slot } of this.#drives) {
+      const top = slot.chain.top;
+      if (top instanceof MemoryOverlay || childFormat(top.format) !== "qcow2") continue;
+      const s = this.#spares.get(drive);
+      if (!s || s.id !== id || s.state !== "open" || s.forTop !== top) return false;
+    }
+    return true;
+  }
+
+  /** Call in the pause: puts each drive's spare on its chain (or creates the child now). */
+  freeze(id: string): PendingFreeze {
+    const frozen: { drive: string; layer: DiskLayer; layers: string[]; flushed: boolean }[] = [];
+    for (const { drive, slot } of this.#drives) {
+      const chain = slot.chain;
+      const top = chain.top;
+      const layers = chain.layers.map((l) => resolve(l.path));
+      const spare = this.#spares.get(drive);
+      this.#spares.delete(drive);
+      if (spare && spare.id === id && spare.state === "open" && spare.forTop === top && spare.layer) {
+        chain.attachChild(spare.layer);
+        frozen.push({ drive, layer: top, layers, flushed: false });
+      } else {
+        if (spare) this.#discard(spare);
+        this.slowFreezes++;
+        const format = childFormat(top.format);
+        // A spare still being made may hold the usual name.
+        const tag = spare && spare.id === id ? `${id}-now` : id;
+        chain.pushChild(childPath(this.#stateDir, drive, tag, format), format);
+        frozen.push({ drive, layer: top, layers, flushed: true });
+      }
+    }
+    let records: DiskRecord[] | null = null;
+    return {
+      settle: () => {
+        const next = frozen.find((f) => !f.flushed);
+        if (next) {
+          next.layer.flush();
+          next.flushed = true;
+          return false;
+        }
+        records ??= frozen.map((f) => ({
+          drive: f.drive,
+          frozenPath: resolve(f.layer.path),
+          format: f.layer.format,
+          identity: layerIdentity(f.layer.path),
+          layers: f.layers,
+        }));
+        return true;
+      },
+      records: () => {
+        if (records === null) throw new Error("disk freeze not settled yet");
+        return records;
+      },
+    };
+  }
+
+  /** Drops every spare (waiting for files being made, closing and deleting them) and ends the worker. */
+  async dispose(): Promise<void> {
+    const spares = [...this.#spares.values()];
+    this.#spares.clear();
+    await Promise.allSettled(spares.map((s) => s.made));
+    for (const s of spares) {
+      s.state = "failed";
+      s.layer?.close();
+      s.layer = null;
+      try {
+        Deno.removeSync(s.path);
+      } catch {
+        // never made
+      }
+    }
+    this.#maker.close();
+  }
+
+  #discard(spare: Spare): void {
+    const was = spare.state;
+    spare.state = "failed";
+    spare.layer?.close();
+    spare.layer = null;
+    if (was !== "creating") removeQuietly(spare.path);
+  }
+}
+
+function removeQuietly(path: string): void {
+  Deno.remove(path).catch(() => {});
 }

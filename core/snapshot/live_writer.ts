@@ -55,7 +55,13 @@ export interface TakeOptions {
   readonly label?: string;
   /** Pages equal to the base's are stored as references to it; null or absent: a full snapshot. */
   readonly base?: DiffBase | null;
-  readonly disks?: readonly DiskRecord[];
+  /** Disk records, or a function giving them once {@link prepare} is done (a freeze that settles). */
+  readonly disks?: readonly DiskRecord[] | (() => readonly DiskRecord[]);
+  /**
+   * Background work needed before the header (e.g. flushing frozen disk layers): called
+   * once per pump, one bounded unit each time, until it returns true.
+   */
+  readonly prepare?: () => boolean;
   readonly createdAt?: Date;
 }
 
@@ -106,7 +112,7 @@ interface MemoryJob {
 
 interface Job {
   readonly options: TakeOptions;
-  readonly meta: SnapshotMeta;
+  meta: SnapshotMeta;
   readonly state: StateValue;
   readonly mems: MemoryJob[];
   readonly pagesTotal: number;
@@ -305,7 +311,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       createdAt: (options.createdAt ?? new Date()).toISOString(),
       label: options.label ?? "",
       identity: q.target.config,
-      disks: options.disks ?? [],
+      disks: typeof options.disks === "function" ? [] : options.disks ?? [],
     };
     this.#job = {
       options,
@@ -326,7 +332,11 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
     };
   }
 
-  #header(j: Job): Uint8Array {
+  /** The header, or null while {@link TakeOptions.prepare} still has work (one unit per call). */
+  #header(j: Job): Uint8Array | null {
+    if (j.options.prepare && !j.options.prepare()) return null;
+    const disks = j.options.disks;
+    if (typeof disks === "function") j.meta = { ...j.meta, disks: [...disks()] };
     const state = encodeState(j.state);
     return encodeHead(j.meta, state.length, compressBlock(state));
   }

@@ -15,7 +15,7 @@ import {
 } from "./live_writer.ts";
 import type { IndexEntry } from "./snapshot_index.ts";
 import type { StateDir } from "./state_dir.ts";
-import { type DiskSlot, freezeDisks, reopenDisks } from "./disk_freeze.ts";
+import { DiskFreezer, type DiskSlot, reopenDisks } from "./disk_freeze.ts";
 import { DEFAULT_PUMP_BUDGET_MS } from "./stall_budget.ts";
 
 /** A drive whose chain snapshots freeze and restores switch. */
@@ -56,6 +56,10 @@ export class SnapshotSession {
   #restore: LazyRestore | null = null;
   #deferred: (() => void)[] = [];
   #inflight = new Set<Promise<unknown>>();
+  /** Makes the next snapshot's disk children ahead of time (null without drives). */
+  readonly freezer: DiskFreezer | null;
+  /** The id the next snapshot will get (its disk children are named after it). */
+  #nextId: string | null = null;
 
   constructor(options: SessionOptions) {
     this.#target = options.target;
@@ -63,6 +67,33 @@ export class SnapshotSession {
     this.#drives = options.drives ?? [];
     this.#eager = options.eager ?? [];
     this.writer = options.writer ?? new LiveSnapshotWriter();
+    this.freezer = this.#drives.length > 0 ? new DiskFreezer(this.#drives, this.#dir.dir) : null;
+  }
+
+  /**
+   * Creates the next snapshot's disk children in the background (a worker makes the files,
+   * {@link pump} opens them), so that snapshot's pause is a flip. Called after every
+   * snapshot and restore; call it once up front for the first snapshot.
+   */
+  prepareNext(): void {
+    if (this.freezer === null) return;
+    this.#nextId ??= this.#dir.newId();
+    try {
+      this.#dir.ensure();
+      this.freezer.prepare(this.#nextId);
+    } catch {
+      // The freeze falls back to creating the children in the pause.
+    }
+  }
+
+  /** True when the next snapshot's disk children are open (its pause will do no file I/O). */
+  get disksReady(): boolean {
+    return this.freezer === null || (this.#nextId !== null && this.freezer.ready(this.#nextId));
+  }
+
+  /** Drops the prepared disk children (deleting their files) and ends their worker. */
+  async close(): Promise<void> {
+    await this.freezer?.dispose();
   }
 
   /** The snapshot the next one will be a child (and diff) of. */
@@ -90,18 +121,23 @@ export class SnapshotSession {
   snapshot(label = ""): Promise<IndexEntry> {
     const run = new Promise<IndexEntry>((resolve, reject) => {
       const start = () => {
-        let disks: DiskRecord[] = [];
         const job = this.writer.take(this.#target, () => {
-          const id = this.#dir.newId();
-          this.#dir.ensure();
-          disks = freezeDisks(
-            this.#drives.map((d) => ({ drive: d.drive, chain: d.slot.chain })),
-            this.#dir.dir,
-            id,
-          );
+          const id = this.#nextId ?? this.#dir.newId();
+          this.#nextId = null;
+          let disks: (() => readonly DiskRecord[]) | undefined;
+          let prepare: (() => boolean) | undefined;
+          if (this.freezer === null || !this.freezer.ready(id)) this.#dir.ensure();
+          if (this.freezer !== null) {
+            const frozen = this.freezer.freeze(id);
+            disks = frozen.records;
+            prepare = frozen.settle;
+          }
           const base = this.#base !== null && this.#base.diffDepth < MAX_DIFF_DEPTH ? this.#base : null;
-          return { id, sink: this.#dir.sinkFor(id), parentId: this.#base?.id ?? null, base, label, disks };
+          const sink = this.#dir.sinkFor(id);
+          return { id, sink, parentId: this.#base?.id ?? null, base, label, disks, prepare };
         });
+        // The tops changed: make the following snapshot's children now.
+        if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
         job.then((result) => {
           this.#base = { id: result.meta.id, diffDepth: result.meta.diffDepth, hashes: result.hashes };
           return this.#list(result);
@@ -142,6 +178,7 @@ export class SnapshotSession {
       throw e;
     }
     for (const c of chains) drives.get(c.drive)!.slot.switchTo(c.chain);
+    if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
     this.#restore = restore;
     this.#restoredFrom = { id: meta.id, diffDepth: meta.diffDepth };
     return restore;
@@ -151,6 +188,8 @@ export class SnapshotSession {
 
   /** Background work for about `budgetMs`: restore pages first, then snapshot pages. */
   pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
+    // Opening a prepared disk child is one unit on its own (~1 ms for a qcow2 file).
+    if (this.freezer?.pump()) return true;
     const r = this.#restore;
     if (r) {
       const more = r.pump(budgetMs);

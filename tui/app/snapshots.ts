@@ -91,6 +91,8 @@ export class SnapshotController {
   /** Layer files this run created (candidates for clean-up without --write). */
   readonly #created = new Set<string>();
   #ring: string[] = [];
+  /** Rewind points dropped from the ring, still to be deleted. */
+  #evict: string[] = [];
   #ringPos: number | null = null;
   #lastRewind: number;
   #rewindTaking = false;
@@ -168,6 +170,20 @@ export class SnapshotController {
   /** Background work for about `budgetMs`: restore pages, snapshot pages, the rewind timer. */
   pump(budgetMs = 0.5): void {
     this.session.pump(budgetMs);
+    if (!this.session.status.busy && !this.restoring) {
+      // Disk children for the next snapshot, made in the background (its pause is then a flip).
+      if (!this.session.disksReady) this.session.prepareNext();
+      // Evicted rewind points, one per pump while nothing else is running.
+      const old = this.#evict.shift();
+      if (old !== undefined) {
+        try {
+          deleteSnapshot(this.dir, old, true);
+        } catch (e) {
+          this.onChange(`rewind clean-up failed: ${oneLine(e)}`);
+        }
+        return;
+      }
+    }
     const r = this.#rewind;
     if (r === null || this.#rewindTaking || this.restoring) return;
     const now = this.#now();
@@ -177,11 +193,8 @@ export class SnapshotController {
     this.snapshot(REWIND_LABEL).done.then((entry) => {
       this.#ring.push(entry.id);
       this.#ringPos = null;
-      while (this.#ring.length > r.count) {
-        const old = this.#ring.shift()!;
-        // Synchronous (re-bases the child): a few ms at most for the machine's ~1.3 MiB of memory.
-        deleteSnapshot(this.dir, old, true);
-      }
+      // Deleted later from pump, one per call while no snapshot or restore runs.
+      while (this.#ring.length > r.count) this.#evict.push(this.#ring.shift()!);
     }).catch((e) => this.onChange(`rewind snapshot failed: ${oneLine(e)}`)).finally(() => {
       this.#rewindTaking = false;
     });
@@ -227,7 +240,9 @@ export class SnapshotController {
   async close(): Promise<void> {
     try {
       await this.finish();
+      for (const id of this.#evict.splice(0)) deleteSnapshot(this.dir, id, true);
     } finally {
+      await this.session.close();
       for (const d of this.#drives) {
         try {
           d.slot.flush();
