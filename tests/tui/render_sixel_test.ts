@@ -1,5 +1,6 @@
 import { decode } from "sixel";
 import { ByteSink } from "../../tui/render/byte_sink.ts";
+import { markCellSizeGuessed } from "../../tui/render/layout.ts";
 import { SixelRenderer } from "../../tui/render/sixel_renderer.ts";
 import {
   assert,
@@ -329,6 +330,38 @@ Deno.test("sixel strips compose in xterm: registers selected after definition, 1
   await check("changed lines");
   for (let y = 170; y < 200; y++) for (let x = 0; x < 320; x++) frame.pixels[y * 320 + x] = (x + y * 5) & 255;
   await check("a fire-like bottom area");
+  frame.palette.set([255, 128, 0], 3 * 3);
+  frame.paletteVersion++;
+  await check("palette change");
+});
+
+Deno.test("sixel renderer with a guessed cell size sends one whole image from the top row, even for one line", async () => {
+  // The terminal's real cells are 9×15 px (xterm's 9x15 font); the probe could only guess 8×16.
+  const cols = 80, rows = 40, cw = 9, ch = 15;
+  const caps = makeCaps({ sixel: true, cols, rows, cellWidthPx: 8, cellHeightPx: 16 });
+  markCellSizeGuessed(caps);
+  const term = makeTerminal(cols, rows);
+  const images = collectSixels(term);
+  const frame = makeGraphicsFrame();
+  pattern(frame, 256);
+  const r = new SixelRenderer(caps);
+  const canvas = new XtermCanvas(cols, rows, cw, ch);
+  const check = async (what: string, maxBytes = 1 << 30) => {
+    images.length = 0;
+    const res = await renderAll(term, r, frame, maxBytes);
+    assert(res.complete, `${what}: complete`);
+    const p = r.placement!;
+    assertEquals(images.length, 1, `${what}: one image`);
+    assertEquals([images[0].row, images[0].col], [p.row0, p.col0], `${what}: at the picture's top-left cell`);
+    assert(images[0].data.startsWith(`"1;1;${p.width};${p.height}#`), `${what}: the whole picture`);
+    for (const im of images) canvas.paint(im);
+    // Where the real cell size puts it: intact, just placed by the guess.
+    assertShows(canvas.view, frame, p.col0 * cw, p.row0 * ch, p.width, p.height);
+  };
+  await check("first frame, over the byte budget", 10_000);
+  assertEquals((await renderAll(term, r, frame)).bytes, 0, "unchanged frame sends nothing");
+  frame.pixels.fill(7, 100 * 320 + 10, 100 * 320 + 30);
+  await check("one changed line");
   frame.palette.set([255, 128, 0], 3 * 3);
   frame.paletteVersion++;
   await check("palette change");

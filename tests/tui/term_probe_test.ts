@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cellSizeGuessed } from "../../tui/render/layout.ts";
 import { applyOverrides, type ProbeIO, type ProbeResult, probeTerminal } from "../../tui/term/probe.ts";
 import { fakeScheduler } from "./term_test_helpers.ts";
 
@@ -157,8 +158,52 @@ Deno.test("probe: overrides force a renderer and colours, and say so", () => {
   assert.equal(forced.caps.sixelRegisters, 256);
   assert.equal(forced.caps.colors, "truecolor");
   assert.equal(forced.caps.cellWidthPx, 8);
+  assert.equal(forced.caps.cellHeightPx, 16);
+  assert.equal(cellSizeGuessed(forced.caps), true, "the 8×16 fallback is marked as a guess");
   assert.ok(forced.notes.some((note) => note.includes("forced")));
   const text = applyOverrides({ ...base, kitty: true }, { render: "text" });
   assert.equal(text.caps.kitty, false);
   assert.equal(applyOverrides(base, {}).notes.length, 0);
+});
+
+/** xterm without allowWindowOps: sixel in DA1, but no reply to XTSMGRAPHICS, 14t, 16t or 18t. */
+const DEFAULT_XTERM = ["\x1b[?2026;0$y", "\x1b[?63;1;2;4;6;9;15;22c"];
+
+Deno.test("probe: without 14t/16t replies the cell size comes from the tty's pixel size", async () => {
+  const { io } = scripted(DEFAULT_XTERM);
+  io.size = { cols: 100, rows: 40, xpixel: 604, ypixel: 524 }; // xterm, 6x13 font, 2 px border
+  const result = await probeTerminal(io);
+  assert.equal(result.caps.sixel, true);
+  assert.deepEqual([result.caps.cellWidthPx, result.caps.cellHeightPx], [6, 13]);
+  assert.ok(result.notes.some((note) => note.includes("6×13 px from the tty's window size")));
+  const { caps, notes } = applyOverrides(result.caps, {});
+  assert.deepEqual([caps.cellWidthPx, caps.cellHeightPx], [6, 13], "no 8×16 guess");
+  assert.equal(cellSizeGuessed(caps), false);
+  assert.ok(!notes.some((note) => note.includes("assuming")));
+});
+
+Deno.test("probe: cell size replies win over the tty's pixel size", async () => {
+  const { io } = scripted(["\x1b[6;20;10t", ...DEFAULT_XTERM]);
+  io.size = { cols: 100, rows: 40, xpixel: 604, ypixel: 524 };
+  const result = await probeTerminal(io);
+  assert.deepEqual([result.caps.cellWidthPx, result.caps.cellHeightPx], [10, 20]);
+  const textArea = scripted(["\x1b[4;600;900t", ...DEFAULT_XTERM]);
+  textArea.io.size = { cols: 100, rows: 40, xpixel: 604, ypixel: 524 };
+  const fromTextArea = await probeTerminal(textArea.io);
+  assert.deepEqual([fromTextArea.caps.cellWidthPx, fromTextArea.caps.cellHeightPx], [9, 15]);
+});
+
+Deno.test("probe: no replies and no pixel size: unknown, then the 8×16 guess", async () => {
+  for (const size of [{ cols: 100, rows: 40 }, { cols: 100, rows: 40, xpixel: 0, ypixel: 0 }]) {
+    const { io } = scripted(DEFAULT_XTERM);
+    io.size = size;
+    const result = await probeTerminal(io);
+    assert.deepEqual([result.caps.cellWidthPx, result.caps.cellHeightPx], [0, 0]);
+    assert.ok(result.notes.some((note) => note.includes("cell size in pixels unknown")));
+    const { caps, notes } = applyOverrides(result.caps, {});
+    assert.deepEqual([caps.cellWidthPx, caps.cellHeightPx], [8, 16]);
+    assert.equal(cellSizeGuessed(caps), true);
+    assert.equal(cellSizeGuessed({ ...caps, rows: 39 }), true, "the mark survives a copy");
+    assert.ok(notes.some((note) => note.includes("assuming 8×16")));
+  }
 });

@@ -23,6 +23,55 @@ export function cellSizePx(caps: RenderCapabilities): { width: number; height: n
   };
 }
 
+/** The optional marker {@link markCellSizeGuessed} puts on capabilities (copied along by `{ ...caps }`). */
+interface CellSizeGuess {
+  cellSizeGuessed?: boolean;
+}
+
+/**
+ * Marks the cell size of `caps` as an assumption (the terminal reported none and the tty's window
+ * size had no pixels): pixel renderers then avoid layouts that a wrong guess would garble.
+ *
+ * @example
+ * ```ts
+ * caps.cellWidthPx = 8;
+ * caps.cellHeightPx = 16;
+ * markCellSizeGuessed(caps);
+ * ```
+ */
+export function markCellSizeGuessed(caps: RenderCapabilities): void {
+  (caps as RenderCapabilities & CellSizeGuess).cellSizeGuessed = true;
+}
+
+/**
+ * Sets a cell size that is known (reported by the terminal or derived from the tty's pixel size),
+ * clearing a guess mark.
+ *
+ * @example
+ * ```ts
+ * setCellSize(caps, 6, 13); // after SIGWINCH, from TIOCGWINSZ
+ * ```
+ */
+export function setCellSize(caps: RenderCapabilities, width: number, height: number): void {
+  caps.cellWidthPx = width;
+  caps.cellHeightPx = height;
+  (caps as RenderCapabilities & CellSizeGuess).cellSizeGuessed = false;
+}
+
+/**
+ * Whether the cell size in `caps` is only an assumption: unknown (0, so {@link cellSizePx} falls
+ * back) or marked by {@link markCellSizeGuessed}.
+ *
+ * @example
+ * ```ts
+ * if (cellSizeGuessed(caps)) drawAsOneImage();
+ * ```
+ */
+export function cellSizeGuessed(caps: RenderCapabilities): boolean {
+  return caps.cellWidthPx <= 0 || caps.cellHeightPx <= 0 ||
+    (caps as RenderCapabilities & CellSizeGuess).cellSizeGuessed === true;
+}
+
 /** Placement of a text screen: which terminal cells show which frame cells. */
 export interface TextPlacement {
   /** Terminal column and row (0-based) of the frame's top-left cell. */

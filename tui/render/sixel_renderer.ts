@@ -16,6 +16,12 @@
  * unused rows from painting over the cell row below. Merging consecutive dirty rows
  * into one strip wastes at most one partial band per strip.
  *
+ * When the cell size is only a guess (the terminal reported none, see {@link cellSizeGuessed}),
+ * strips would land on the wrong pixel rows (a strip starts at its cell row, which is not where
+ * the previous strip ended), so any change resends the whole picture as one image from its top
+ * cell row: a wrong guess then only changes the picture's size and position. That image is not
+ * cut under a byte budget.
+ *
  * Colour registers are declared in every strip for the colours it uses (terminals
  * may keep registers private per image), so a palette change simply marks every
  * cell row dirty and the next strips carry the new values.
@@ -30,7 +36,7 @@ import type { Frame, GraphicsFrame } from "../../core/video/frame.ts";
 import { ByteSink } from "./byte_sink.ts";
 import type { RenderCapabilities } from "./capabilities.ts";
 import type { FrameRenderer, RenderBudget, RenderResult } from "./frame_renderer.ts";
-import { type PixelPlacement, placePixels } from "./layout.ts";
+import { cellSizeGuessed, type PixelPlacement, placePixels } from "./layout.ts";
 import { LineTracker } from "./line_tracker.ts";
 import { SixelEncoder, SixelPalette } from "./sixel_encoder.ts";
 import { writePassthrough } from "./sync.ts";
@@ -94,6 +100,7 @@ export class SixelRenderer implements FrameRenderer {
     const width = useResampled ? p.width : frame.width;
     const scaleX = useResampled ? 1 : p.scaleX;
     const wrap = this.#caps.passthrough !== "none";
+    const oneImage = cellSizeGuessed(this.#caps);
     let complete = true;
     let wrote = false;
     let a = 0;
@@ -103,6 +110,11 @@ export class SixelRenderer implements FrameRenderer {
         continue;
       }
       let b = a + 1;
+      if (oneImage) {
+        // The whole picture from its top row: never a strip placed by a guessed cell height.
+        a = 0;
+        b = p.rows;
+      }
       while (b < p.rows && dirty[b] !== 0) b++;
       // Encode the strip [a, b); if it breaks the budget, send less of it (or stop when something went out).
       for (;;) {
@@ -123,7 +135,7 @@ export class SixelRenderer implements FrameRenderer {
           this.#palette,
         );
         if (wrap) writePassthrough(out, this.#scratch.bytes(), this.#caps.passthrough);
-        if (out.length - start <= budget.maxBytes || (!wrote && b - a === 1)) break;
+        if (out.length - start <= budget.maxBytes || (!wrote && (b - a === 1 || oneImage))) break;
         out.truncate(mark);
         if (wrote) {
           complete = false;

@@ -20,7 +20,9 @@
  */
 
 import type { RenderCapabilities } from "../render/capabilities.ts";
+import { markCellSizeGuessed } from "../render/layout.ts";
 import { InputParser, type Params, type ParserHandler, StringKind } from "./parser.ts";
+import { cellSizeFromWindow } from "./winsize.ts";
 
 export type { RenderCapabilities };
 
@@ -36,8 +38,12 @@ export interface ProbeIO {
   timeoutMs?: number;
   /** Starts a timer; returns its cancel function (default: the global setTimeout). */
   setTimer?(callback: () => void, delayMs: number): () => void;
-  /** Terminal size from the tty, used when the terminal does not answer `CSI 18 t`. */
-  size?: { cols: number; rows: number };
+  /**
+   * Terminal size from the tty, used when the terminal does not answer `CSI 18 t`; with the text
+   * area in pixels (TIOCGWINSZ `ws_xpixel`/`ws_ypixel`, 0 or absent when unknown), which gives the
+   * cell size when the terminal answers neither `CSI 16 t` nor `CSI 14 t` (xterm's default).
+   */
+  size?: { cols: number; rows: number; xpixel?: number; ypixel?: number };
 }
 
 /** What the probe found. */
@@ -319,6 +325,23 @@ function buildResult(
     caps.cellWidthPx = Math.floor(replies.textPx[0] / caps.cols);
     caps.cellHeightPx = Math.floor(replies.textPx[1] / caps.rows);
   }
+  if (caps.cellWidthPx === 0 || caps.cellHeightPx === 0) {
+    const size = io.size;
+    const cell = size === undefined ? null : cellSizeFromWindow({
+      cols: size.cols,
+      rows: size.rows,
+      xpixel: size.xpixel ?? 0,
+      ypixel: size.ypixel ?? 0,
+    });
+    if (cell !== null) {
+      caps.cellWidthPx = cell.width;
+      caps.cellHeightPx = cell.height;
+      notes.push(
+        `cell size not reported: ${cell.width}×${cell.height} px from the tty's window size ` +
+          `(${size?.xpixel}×${size?.ypixel} px for ${size?.cols}×${size?.rows} cells)`,
+      );
+    }
+  }
   if ((caps.sixel || caps.kitty) && caps.cellWidthPx === 0) notes.push("cell size in pixels unknown");
 
   notes.push(
@@ -374,7 +397,8 @@ export function applyOverrides(
   if ((caps.sixel || caps.kitty) && (caps.cellWidthPx === 0 || caps.cellHeightPx === 0)) {
     caps.cellWidthPx = 8;
     caps.cellHeightPx = 16;
-    notes.push("cell size unknown: assuming 8×16 pixels");
+    markCellSizeGuessed(caps);
+    notes.push("cell size unknown: assuming 8×16 pixels (sixel pictures go out as one image)");
   }
   if (overrides.colors !== undefined && overrides.colors !== probed.colors) {
     notes.push(`colours: ${overrides.colors} forced (the probe found ${probed.colors})`);

@@ -20,6 +20,7 @@
 
 import { OutputWriter } from "./output.ts";
 import { type ProbeResult, probeTerminal } from "./probe.ts";
+import { cellSizeFromWindow, readWindowSize } from "./winsize.ts";
 
 const CSI = "\x1b[";
 const encoder = new TextEncoder();
@@ -35,10 +36,33 @@ export class NotATerminalError extends Error {
   }
 }
 
-/** Terminal size in cells. */
+/** Terminal size in cells, with the text area in pixels when the tty knows it. */
 export interface TerminalSize {
   cols: number;
   rows: number;
+  /** TIOCGWINSZ `ws_xpixel`/`ws_ypixel`: absent or 0 when unknown (no FFI, or the terminal leaves them 0). */
+  xpixel?: number;
+  ypixel?: number;
+}
+
+/**
+ * The cell size a {@link TerminalSize} implies (`floor(xpixel / cols) × floor(ypixel / rows)`), or null
+ * without pixel fields. A resize listener uses it to follow font changes (SIGWINCH).
+ *
+ * @example
+ * ```ts
+ * session.onResize((size) => {
+ *   const cell = cellSizeOf(size); // { width: 6, height: 13 } in xterm with the 6x13 font
+ * });
+ * ```
+ */
+export function cellSizeOf(size: TerminalSize): { width: number; height: number } | null {
+  return cellSizeFromWindow({
+    cols: size.cols,
+    rows: size.rows,
+    xpixel: size.xpixel ?? 0,
+    ypixel: size.ypixel ?? 0,
+  });
 }
 
 /** Options of {@link TerminalSession.start}. */
@@ -102,8 +126,12 @@ export class TerminalSession {
     return new TerminalSession();
   }
 
-  /** Current size from the tty. */
+  /** Current size from the tty: TIOCGWINSZ (with pixels) through FFI, else `Deno.consoleSize()`. */
   get size(): TerminalSize {
+    const window = readWindowSize();
+    if (window !== null) {
+      return { cols: window.cols, rows: window.rows, xpixel: window.xpixel, ypixel: window.ypixel };
+    }
     try {
       const { columns, rows } = Deno.consoleSize();
       return { cols: columns, rows };
