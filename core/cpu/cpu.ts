@@ -79,7 +79,8 @@ export class Cpu implements Stateful, InterruptPin {
   private readonly divideErrorAtFault: boolean;
   private readonly flagsFixedOnes: number;
   private readonly repResumesAllPrefixes: boolean;
-  private readonly ops: OpHandler[];
+  /** The model's opcode handlers (fast.ts runs the ones it does not inline through them). */
+  readonly ops: OpHandler[];
 
   // Decode scratch of the current instruction (preallocated; read by the helper modules).
   mod = 0;
