@@ -253,20 +253,17 @@ export class SixelEncoder {
         for (let at = base; at <= last; at++) {
           const r = runs[at];
           const x = r & 0xffff, e = runEnds[at];
-          if (x > pos) {
-            const gap = (x - pos) * scaleX;
-            if (gap < SHORT_RUN) {
-              view.setUint32(p, RUN_TOKEN[gap] | Math.imul(0x3f, RUN_MUL[gap]), true);
-              p += RUN_LENGTH[gap];
-            } else {
-              p = writeRun(buf, view, p, 0x3f, gap);
-            }
-          }
-          const len = (e - x) * scaleX, ch = (r >> 16) + 0x3f;
-          if (len < SHORT_RUN) {
+          const gap = (x - pos) * scaleX, len = (e - x) * scaleX, ch = (r >> 16) + 0x3f;
+          if (gap < TABLE_RUN && len < TABLE_RUN) {
+            // Gap (possibly empty) and sixel run, each a 4-byte store plus a fifth byte, no branches.
+            view.setUint32(p, RUN_TOKEN[gap] | Math.imul(0x3f, RUN_MUL[gap]), true);
+            buf[p + 4] = 0x3f;
+            p += RUN_LENGTH[gap];
             view.setUint32(p, RUN_TOKEN[len] | Math.imul(ch, RUN_MUL[len]), true);
+            buf[p + 4] = ch;
             p += RUN_LENGTH[len];
           } else {
+            if (gap > 0) p = writeRun(buf, view, p, 0x3f, gap);
             p = writeRun(buf, view, p, ch, len);
           }
           pos = e;
@@ -353,16 +350,16 @@ const MAX_RUN_BYTES = 15;
 const SELECT = new Int32Array(256);
 const SELECT_LENGTH = new Uint8Array(256);
 /**
- * Runs shorter than this are one 4-byte store: `RUN_TOKEN[n] | ch * RUN_MUL[n]` holds the bytes of
- * `n` copies of sixel `ch` (n < 4: the sixel repeated; otherwise `!n` then the sixel), `RUN_LENGTH[n]`
- * of them count.
+ * Runs shorter than this come from tables: `RUN_TOKEN[n] | ch * RUN_MUL[n]` is the first four bytes
+ * of `n` copies of sixel `ch` (n < 4: the sixel repeated; n < 100: `!n` then the sixel; n ≥ 100:
+ * `!n`, the sixel being the fifth byte), `RUN_LENGTH[n]` of them count (0 for n = 0). The writer
+ * stores the word and then `ch` as the fifth byte; whatever lies past the length is overwritten
+ * by the next write.
  */
-const SHORT_RUN = 100;
-const RUN_TOKEN = new Int32Array(SHORT_RUN);
-const RUN_MUL = new Int32Array(SHORT_RUN);
-const RUN_LENGTH = new Uint8Array(SHORT_RUN);
-/** `!n` for 100 ≤ n < 1000 as a 32-bit word (4 bytes). */
-const LONG_RUN_TOKEN = new Int32Array(1000);
+const TABLE_RUN = 1000;
+const RUN_TOKEN = new Int32Array(TABLE_RUN);
+const RUN_MUL = new Int32Array(TABLE_RUN);
+const RUN_LENGTH = new Uint8Array(TABLE_RUN);
 {
   const bytes = new Uint8Array(16);
   const pack = (): number => bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24);
@@ -373,7 +370,7 @@ const LONG_RUN_TOKEN = new Int32Array(1000);
     SELECT[c] = pack();
     SELECT_LENGTH[c] = len;
   }
-  for (let n = 1; n < 1000; n++) {
+  for (let n = 1; n < TABLE_RUN; n++) {
     bytes.fill(0);
     if (n < 4) {
       RUN_MUL[n] = [0, 0x1, 0x101, 0x10101][n];
@@ -382,22 +379,18 @@ const LONG_RUN_TOKEN = new Int32Array(1000);
     }
     bytes[0] = 0x21; // "!"
     const len = writeUintAt(bytes, 1, n);
-    if (n < SHORT_RUN) {
-      RUN_TOKEN[n] = pack();
-      RUN_MUL[n] = 1 << (8 * len);
-      RUN_LENGTH[n] = len + 1;
-    } else {
-      LONG_RUN_TOKEN[n] = pack();
-    }
+    RUN_TOKEN[n] = pack();
+    RUN_MUL[n] = len < 4 ? 1 << (8 * len) : 0;
+    RUN_LENGTH[n] = len + 1;
   }
 }
 
-/** Writes `n` ≥ {@link SHORT_RUN} copies of the sixel `ch` as `!n ch`. */
+/** Writes `n` ≥ 1 copies of the sixel `ch`, as `!n ch` from 4 on. */
 function writeRun(buf: Uint8Array, view: DataView, p: number, ch: number, n: number): number {
-  if (n < 1000) {
-    view.setUint32(p, LONG_RUN_TOKEN[n], true);
+  if (n < TABLE_RUN) {
+    view.setUint32(p, RUN_TOKEN[n] | Math.imul(ch, RUN_MUL[n]), true);
     buf[p + 4] = ch;
-    return p + 5;
+    return p + RUN_LENGTH[n];
   }
   buf[p++] = 0x21; // "!"
   p = writeUintAt(buf, p, n);
