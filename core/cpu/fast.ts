@@ -150,7 +150,10 @@ const SEG_PREFIX = /* @__PURE__ */ (() => {
 const OVR_INLINE = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   for (let row = 0; row < 8; row++) for (let k = 0; k < 4; k++) t[(row << 3) | k] = 1;
-  for (const op of [0x80, 0x81, 0x82, 0x83, 0x88, 0x89, 0x8A, 0x8B, 0xAC, 0xAD, 0xC6, 0xC7]) t[op] = 1;
+  for (const op of [0x80, 0x81, 0x82, 0x83, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8E, 0xA0, 0xA1, 0xA2, 0xA3]) {
+    t[op] = 1;
+  }
+  for (const op of [0xAC, 0xAD, 0xC6, 0xC7]) t[op] = 1;
   return t;
 })();
 
@@ -550,6 +553,89 @@ function fastLoop(c: Cpu, end: number): void {
           len = 2;
           break;
         }
+        case 0x06:
+        case 0x0E:
+        case 0x16:
+        case 0x1E: // PUSH sreg
+          pushW(c, sregs[op >>> 3]);
+          break;
+        case 0x07:
+        case 0x1F: // POP ES, POP DS (POP SS opens a shadow: general path)
+          sregs[op >>> 3] = popW(c);
+          break;
+        case 0x8C: { // MOV r/m16, sreg (reg field modulo 4)
+          const v = sregs[(m >>> 3) & 3];
+          len = 2;
+          if (m >= 0xC0) {
+            regs[m & 7] = v;
+            break;
+          }
+          const e = eaPacked(regs, bytes, at + 1, m);
+          wr16(c, ovr < 0 ? e >>> 16 : ovr, e & 0xFFFF, v);
+          len += dispLen[m];
+          extra = EA_CYCLES;
+          break;
+        }
+        case 0x8E: { // MOV ES/DS, r/m16 (SS opens a shadow, CS moves the code: delegated)
+          const s = (m >>> 3) & 3;
+          if (s === SS || s === CS) break inline;
+          len = 2;
+          if (m >= 0xC0) {
+            sregs[s] = regs[m & 7];
+            break;
+          }
+          const e = eaPacked(regs, bytes, at + 1, m);
+          sregs[s] = rd16(c, ovr < 0 ? e >>> 16 : ovr, e & 0xFFFF);
+          len += dispLen[m];
+          extra = EA_CYCLES;
+          break;
+        }
+        case 0x8D: { // LEA (the register form is the general path's)
+          if (m >= 0xC0) break inline;
+          regs[(m >>> 3) & 7] = eaPacked(regs, bytes, at + 1, m) & 0xFFFF;
+          len = 2 + dispLen[m];
+          extra = EA_CYCLES;
+          break;
+        }
+        case 0x91:
+        case 0x92:
+        case 0x93:
+        case 0x94:
+        case 0x95:
+        case 0x96:
+        case 0x97: { // XCHG AX, r16
+          const v = regs[op & 7];
+          regs[op & 7] = regs[0];
+          regs[0] = v;
+          break;
+        }
+        case 0x98: // CBW
+          regs[0] = (regs8[0] << 24) >> 24;
+          break;
+        case 0x99: // CWD
+          regs[2] = (regs[0] & 0x8000) !== 0 ? 0xFFFF : 0;
+          break;
+        case 0xA0:
+        case 0xA1:
+        case 0xA2:
+        case 0xA3: { // MOV AL/AX, moffs and back (no ModR/M: no EA clocks)
+          const seg = ovr < 0 ? DS : ovr;
+          const off = bytes[at + 1] | (bytes[at + 2] << 8);
+          if (op === 0xA0) regs8[0] = rd8(c, seg, off);
+          else if (op === 0xA1) regs[0] = rd16(c, seg, off);
+          else if (op === 0xA2) wr8(c, seg, off, regs8[0]);
+          else wr16(c, seg, off, regs[0]);
+          len = 3;
+          break;
+        }
+        case 0xA8: // TEST AL, imm8
+          fl = (fl & ~ARITH_FLAGS) | szp(regs8[0] & bytes[at + 1], 0x80);
+          len = 2;
+          break;
+        case 0xA9: // TEST AX, imm16
+          fl = (fl & ~ARITH_FLAGS) | szp(regs[0] & (bytes[at + 1] | (bytes[at + 2] << 8)), 0x8000);
+          len = 3;
+          break;
         case 0x90:
           break;
         case 0xAA: // STOSB
@@ -611,12 +697,18 @@ function fastLoop(c: Cpu, end: number): void {
           extra = EA_CYCLES;
           break;
         }
+        case 0xC0:
+        case 0xC1:
         case 0xD0:
         case 0xD1:
         case 0xD2:
-        case 0xD3: { // shift/rotate r/m by 1 or CL
-          if (m < 0xC0) break inline;
-          const count = op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
+        case 0xD3: { // shift/rotate r/m by 1, CL or imm8 (C0/C1: 80186; RET aliases on the 8086)
+          if (m < 0xC0 || (op < 0xD0 && !c.is186)) break inline;
+          const count = op < 0xD0
+            ? bytes[at + 2] & c.shiftCountMask
+            : op < 0xD2
+            ? 1
+            : regs8[2] & c.shiftCountMask;
           extra = count * SHIFT_BIT_CYCLES;
           const sop = (m >>> 3) & 7;
           const word = (op & 1) !== 0;
@@ -676,7 +768,7 @@ function fastLoop(c: Cpu, end: number): void {
           }
           if (word) regs[d] = r;
           else regs8[d] = r;
-          len = 2;
+          len = op < 0xD0 ? 3 : 2;
           break;
         }
         case 0xE0:
