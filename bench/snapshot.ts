@@ -226,16 +226,36 @@ async function measureWithDisks(image: string, dirPath: string): Promise<Record<
   });
   const pauses: number[] = [];
   let stall = 0;
+  const ids: string[] = [];
+  const restores: { toRunning: number; pause: number; resolved: number; stall: number }[] = [];
   try {
     for (let round = 0; round < 4; round++) {
       session.prepareNext();
       await runWithPump(w, () => session.pump(), () => session.disksReady);
       const t0 = performance.now();
       let done = false;
-      session.snapshot(`disks-${round}`).then(() => done = true);
+      session.snapshot(`disks-${round}`).then((e) => {
+        ids.push(e.id);
+        done = true;
+      });
       pauses.push(performance.now() - t0);
       const s = await runWithPump(w, () => session.pump(), () => done);
       if (round > 0) stall = Math.max(stall, s); // round 0 warms up
+    }
+    // Restores with disks (the first warms up): command → guest running restored, the pause,
+    // and the longest loop stall while the chains open, the old ones close and pages load.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 100; i++) w.runSlice(1);
+      const t0 = performance.now();
+      let settled = false;
+      session.restore(ids[round]).then(() => settled = true);
+      const s = await runWithPump(w, () => session.pump(), () => settled && !session.status.restoring);
+      restores.push({
+        toRunning: session.lastRestoreRunningAt - t0,
+        pause: session.lastRestorePauseMs,
+        resolved: performance.now() - t0,
+        stall: s,
+      });
     }
   } finally {
     await session.close();
@@ -246,6 +266,9 @@ async function measureWithDisks(image: string, dirPath: string): Promise<Record<
     pause_ms_with_disks: round(Math.max(...pauses.slice(1))),
     max_stall_ms_with_disks: round(stall),
     slow_freezes: session.freezer!.slowFreezes,
+    restore_to_running_ms_with_disks: round(Math.max(...restores.slice(1).map((r) => r.toRunning))),
+    restore_pause_ms_with_disks: round(Math.max(...restores.slice(1).map((r) => r.pause))),
+    restore_max_stall_ms_with_disks: round(Math.max(...restores.slice(1).map((r) => r.stall))),
     chain_layers: slot.chain.layers.length,
   };
 }

@@ -41,14 +41,32 @@ export interface OpenChainOptions {
 
 /** Opens the image at `path` and its whole parent chain; parents are opened read-only. */
 export function openChain(path: string, options: OpenChainOptions = {}): DiskChain {
+  const steps = openChainSteps(path, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link openChain} one layer at a time: yields each layer right after opening it (the top
+ * first), so a caller on an event loop can let other work run between the opens. Returns the
+ * chain. Stopping early (`return()`/`throw()`) or a failure closes every layer opened so far.
+ */
+export function* openChainSteps(
+  path: string,
+  options: OpenChainOptions = {},
+): Generator<DiskLayer, DiskChain, void> {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const roots = allowedRoots(path, options.allowParentDirs ?? []);
   const opened: DiskLayer[] = []; // top first while opening
+  let chain: DiskChain | null = null;
   try {
     const top = checkRegular(path);
     const seen = new Map<string, string>([[top.identity, path]]);
     let layer = openFile(path, options.format, !!options.readOnly);
     opened.push(layer);
+    yield layer;
     while (layer.parentRef) {
       if (opened.length >= maxDepth) {
         throw new DiskError(path, `chain is deeper than the limit of ${maxDepth} layers (at ${layer.path})`);
@@ -61,16 +79,17 @@ export function openChain(path: string, options: OpenChainOptions = {}): DiskCha
       seen.set(parent.identity, parent.path);
       layer = openFile(parent.realPath, layer.parentRef.format, true);
       opened.push(layer);
+      yield layer;
     }
     // Identity and freshness are checked once the structure is known to be sound.
     for (let i = 0; i + 1 < opened.length; i++) {
       const problem = opened[i].parentRef?.verify?.(opened[i + 1]) ?? null;
       if (problem) throw new DiskError(opened[i].path, problem);
     }
-    return new DiskChain(opened.reverse(), options.geometry ?? null);
-  } catch (e) {
-    for (const l of opened) l.close();
-    throw e;
+    chain = new DiskChain(opened.slice().reverse(), options.geometry ?? null);
+    return chain;
+  } finally {
+    if (chain === null) { for (const l of opened) l.close(); }
   }
 }
 

@@ -102,6 +102,16 @@ export class HostFile {
     this.#observer?.({ kind: "sync" });
   }
 
+  /**
+   * {@link sync} without blocking the caller's thread (the fsync runs on Deno's blocking pool);
+   * writes issued before the call are durable when it resolves. The observer sees the sync then.
+   */
+  async syncAsync(): Promise<void> {
+    if (this.readOnly) return;
+    await this.#file.sync();
+    this.#observer?.({ kind: "sync" });
+  }
+
   truncate(size: number): void {
     if (this.readOnly) throw new DiskError(this.path, "file is open read-only");
     this.#file.truncateSync(size);

@@ -5,7 +5,7 @@
  * fresh child on it; the layer the guest was using stays on disk as its own branch.
  */
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { type DiskChain, openChain } from "../../disks/chain.ts";
+import { type DiskChain, openChain, openChainSteps } from "../../disks/chain.ts";
 import type { BlockDevice, ChsGeometry } from "../../disks/block_device.ts";
 import { openLayer } from "../../disks/formats/registry.ts";
 import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
@@ -13,6 +13,7 @@ import { MemoryOverlay } from "../../disks/memory_overlay.ts";
 import type { SpareReply, SpareRequest } from "./spare_worker.ts";
 import { crc32 } from "./crc32.ts";
 import { describeError, SnapshotError } from "./errors.ts";
+import { DiskError } from "../../disks/errors.ts";
 import type { DiskRecord, LayerIdentity } from "./format.ts";
 
 /** A drive and the chain behind it. */
@@ -126,6 +127,117 @@ export function reopenDisks(records: readonly DiskRecord[], stateDir: string, ta
   return out;
 }
 
+/** A restore's disks, opened while the guest still runs: the pause only {@link attach}es them. */
+export interface PreparedDisks {
+  readonly drives: readonly DriveChain[];
+  /** In the pause: puts each prepared child on its chain (no file I/O). */
+  attach(): void;
+  /** Closes everything and deletes the children (a restore that did not happen). */
+  abort(): void;
+}
+
+/** Lets the event loop run (a macrotask turn) between units of preparation. */
+function breathe(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+/**
+ * {@link reopenDisks} without blocking the loop: each record's frozen layer is verified,
+ * its chain opened one layer per event-loop turn (read-only), and its new writable child
+ * created by `maker`'s worker (create, fsync, rename, directory fsync off the thread) and
+ * opened. Nothing is attached: {@link PreparedDisks.attach} does that in the pause. VHD
+ * tops get their child the old way (created here, still before the pause).
+ */
+export async function prepareDisks(
+  records: readonly DiskRecord[],
+  stateDir: string,
+  tag: string,
+  maker: SpareMaker,
+): Promise<PreparedDisks> {
+  const out: { drive: string; chain: DiskChain; child: DiskLayer | null; childPath: string }[] = [];
+  const made: string[] = [];
+  const closeAll = () => {
+    for (const d of out) {
+      d.child?.close();
+      d.chain.close();
+    }
+    for (const path of made) removeQuietly(path);
+  };
+  try {
+    for (const r of records) {
+      verifyDiskRecord(r);
+      const steps = openChainSteps(r.frozenPath, {
+        readOnly: true,
+        format: r.format as ImageFormat,
+        allowParentDirs: [...new Set(r.layers.map((l) => dirname(l)))],
+      });
+      let creating: Promise<void> | null = null;
+      let path = "";
+      let chain: DiskChain;
+      try {
+        for (let first = true;; first = false) {
+          const step = steps.next();
+          if (step.done) {
+            chain = step.value;
+            break;
+          }
+          const layer = step.value;
+          if (first && childFormat(layer.format) === "qcow2") {
+            // The worker makes the child while the rest of the chain opens.
+            path = childPath(stateDir, r.drive, tag, "qcow2");
+            made.push(path);
+            creating = maker.create(path, layer.sectorCount * 512, layer.path, layer.format);
+            creating.catch(() => {});
+          }
+          await breathe();
+        }
+      } catch (e) {
+        steps.return(undefined as never);
+        await creating?.catch(() => {});
+        throw e;
+      }
+      const entry = { drive: r.drive, chain, child: null as DiskLayer | null, childPath: path };
+      out.push(entry);
+      if (creating !== null) {
+        await creating;
+        const child = openLayer(path, "qcow2", { readOnly: false });
+        entry.child = child;
+        const problem = child.parentRef?.verify?.(chain.top) ?? null;
+        if (problem) throw new DiskError(path, problem);
+      } else {
+        const format = childFormat(chain.top.format);
+        chain.pushChild(childPath(stateDir, r.drive, tag, format), format);
+      }
+    }
+  } catch (e) {
+    closeAll();
+    if (e instanceof SnapshotError) throw e;
+    throw new SnapshotError(stateDir, `cannot reopen disks: ${describeError(e)}`);
+  }
+  return {
+    drives: out.map((d) => ({ drive: d.drive, chain: d.chain })),
+    attach: () => {
+      for (const d of out) {
+        if (d.child !== null) d.chain.attachChild(d.child);
+        d.child = null;
+      }
+    },
+    abort: closeAll,
+  };
+}
+
+/**
+ * Flushes and closes a chain the machine no longer uses, without blocking the loop on
+ * fsyncs (a qcow2 top flushes through `flushAsync`; frozen layers whose async flush still
+ * runs close when it ends).
+ */
+export async function closeChainAsync(chain: DiskChain): Promise<void> {
+  const top = chain.top;
+  if (hasFlushAsync(top)) await top.flushAsync();
+  else top.flush();
+  chain.close();
+}
+
 /**
  * A drive the machine holds on to while the chain behind it changes (a restore
  * switches it to a new branch). Counts writes so the rewind ring can tell when the
@@ -157,6 +269,22 @@ export class DiskSlot implements BlockDevice {
     this.#chain = chain;
     old.flush();
     old.close();
+  }
+
+  /**
+   * Serves `chain` from now on and returns the previous chain as it is (not flushed, not
+   * closed): the caller closes it later, e.g. with {@link closeChainAsync}.
+   */
+  swap(chain: DiskChain): DiskChain {
+    if (chain.sectorCount !== this.#chain.sectorCount) {
+      throw new SnapshotError(
+        chain.top.path,
+        `disk has ${chain.sectorCount} sectors, the drive had ${this.#chain.sectorCount}`,
+      );
+    }
+    const old = this.#chain;
+    this.#chain = chain;
+    return old;
   }
 
   get sectorCount(): number {
@@ -191,11 +319,25 @@ export class DiskSlot implements BlockDevice {
 
 // ---- Freeze as a flip: children made ahead of time -------------------------------------
 
-/** Creates child files in a worker (off the emulation thread); the worker ends when idle. */
+/**
+ * Creates child files in a worker (off the emulation thread). The worker ends when idle,
+ * unless `keepAlive` (a session that restores: starting a worker costs ~50–100 ms, too
+ * slow for a restore's path), when it lives until {@link close}.
+ */
 export class SpareMaker {
+  readonly #keepAlive: boolean;
   #worker: Worker | null = null;
   #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   #seq = 0;
+
+  constructor(options: { keepAlive?: boolean } = {}) {
+    this.#keepAlive = options.keepAlive ?? false;
+  }
+
+  /** Starts the worker now (when it will be needed soon). */
+  warm(): void {
+    this.#spawn();
+  }
 
   /** Creates `path` as an empty qcow2 child of `backingPath`. */
   create(path: string, size: number, backingPath: string, backingFormat: ImageFormat): Promise<void> {
@@ -216,7 +358,7 @@ export class SpareMaker {
       this.#pending.delete(e.data.seq);
       if (e.data.error === null) p?.resolve();
       else p?.reject(new Error(e.data.error));
-      if (this.#pending.size === 0) this.close();
+      if (this.#pending.size === 0 && !this.#keepAlive) this.close();
     };
     worker.onerror = (e) => {
       e.preventDefault();
@@ -253,6 +395,63 @@ export interface PendingFreeze {
   settle(): boolean;
   /** The snapshot's disk records (call once {@link settle} returned true). */
   records(): DiskRecord[];
+}
+
+/** A layer a freeze made read-only, on its way to durable. */
+interface FrozenLayer {
+  readonly drive: string;
+  readonly layer: DiskLayer;
+  readonly layers: string[];
+  state: "pending" | "flushing" | "done";
+  error: unknown;
+}
+
+/** A layer whose metadata can be made durable without blocking the loop (qcow2). */
+interface AsyncFlushable {
+  flushAsync(): Promise<void>;
+}
+
+function hasFlushAsync(layer: DiskLayer): layer is DiskLayer & AsyncFlushable {
+  return typeof (layer as Partial<AsyncFlushable>).flushAsync === "function";
+}
+
+/**
+ * The settle state machine of a freeze: each frozen layer is flushed in turn, a qcow2 layer
+ * through `flushAsync` (its fsyncs awaited across pumps: `settle` returns false while one
+ * runs), any other with `flush` (VHD writes its metadata with the data; its flush is one
+ * fsync). Then the records (with each layer's identity) are made once.
+ */
+function settleFrozen(frozen: FrozenLayer[]): PendingFreeze {
+  let records: DiskRecord[] | null = null;
+  return {
+    settle: () => {
+      for (const f of frozen) {
+        if (f.error !== null) throw f.error;
+        if (f.state === "done") continue;
+        if (f.state === "flushing") return false;
+        if (hasFlushAsync(f.layer)) {
+          f.state = "flushing";
+          f.layer.flushAsync().then(() => f.state = "done", (e) => f.error = e ?? new Error("flush failed"));
+        } else {
+          f.layer.flush();
+          f.state = "done";
+        }
+        return false;
+      }
+      records ??= frozen.map((f) => ({
+        drive: f.drive,
+        frozenPath: resolve(f.layer.path),
+        format: f.layer.format,
+        identity: layerIdentity(f.layer.path),
+        layers: f.layers,
+      }));
+      return true;
+    },
+    records: () => {
+      if (records === null) throw new Error("disk freeze not settled yet");
+      return records;
+    },
+  };
 }
 
 /** Drives a {@link DiskFreezer} works on. */
@@ -335,7 +534,7 @@ export class DiskFreezer {
 
   /** Call in the pause: puts each drive's spare on its chain (or creates the child now). */
   freeze(id: string): PendingFreeze {
-    const frozen: { drive: string; layer: DiskLayer; layers: string[]; flushed: boolean }[] = [];
+    const frozen: FrozenLayer[] = [];
     for (const { drive, slot } of this.#drives) {
       const chain = slot.chain;
       const top = chain.top;
@@ -344,7 +543,7 @@ export class DiskFreezer {
       this.#spares.delete(drive);
       if (spare && spare.id === id && spare.state === "open" && spare.forTop === top && spare.layer) {
         chain.attachChild(spare.layer);
-        frozen.push({ drive, layer: top, layers, flushed: false });
+        frozen.push({ drive, layer: top, layers, state: "pending", error: null });
       } else {
         if (spare) this.#discard(spare);
         this.slowFreezes++;
@@ -352,32 +551,10 @@ export class DiskFreezer {
         // A spare still being made may hold the usual name.
         const tag = spare && spare.id === id ? `${id}-now` : id;
         chain.pushChild(childPath(this.#stateDir, drive, tag, format), format);
-        frozen.push({ drive, layer: top, layers, flushed: true });
+        frozen.push({ drive, layer: top, layers, state: "done", error: null });
       }
     }
-    let records: DiskRecord[] | null = null;
-    return {
-      settle: () => {
-        const next = frozen.find((f) => !f.flushed);
-        if (next) {
-          next.layer.flush();
-          next.flushed = true;
-          return false;
-        }
-        records ??= frozen.map((f) => ({
-          drive: f.drive,
-          frozenPath: resolve(f.layer.path),
-          format: f.layer.format,
-          identity: layerIdentity(f.layer.path),
-          layers: f.layers,
-        }));
-        return true;
-      },
-      records: () => {
-        if (records === null) throw new Error("disk freeze not settled yet");
-        return records;
-      },
-    };
+    return settleFrozen(frozen);
   }
 
   /** Drops every spare (waiting for files being made, closing and deleting them) and ends the worker. */

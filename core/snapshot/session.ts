@@ -15,7 +15,7 @@ import {
 } from "./live_writer.ts";
 import type { IndexEntry } from "./snapshot_index.ts";
 import type { StateDir } from "./state_dir.ts";
-import { DiskFreezer, type DiskSlot, reopenDisks } from "./disk_freeze.ts";
+import { closeChainAsync, DiskFreezer, type DiskSlot, prepareDisks, SpareMaker } from "./disk_freeze.ts";
 import { DEFAULT_PUMP_BUDGET_MS } from "./stall_budget.ts";
 
 /** A drive whose chain snapshots freeze and restores switch. */
@@ -60,6 +60,8 @@ export class SnapshotSession {
   readonly freezer: DiskFreezer | null;
   /** The id the next snapshot will get (its disk children are named after it). */
   #nextId: string | null = null;
+  /** Makes disk child files off the thread (shared by the freezer and restores). */
+  readonly #maker: SpareMaker;
 
   constructor(options: SessionOptions) {
     this.#target = options.target;
@@ -67,7 +69,9 @@ export class SnapshotSession {
     this.#drives = options.drives ?? [];
     this.#eager = options.eager ?? [];
     this.writer = options.writer ?? new LiveSnapshotWriter();
-    this.freezer = this.#drives.length > 0 ? new DiskFreezer(this.#drives, this.#dir.dir) : null;
+    // With drives, the worker lives until close(): a restore must not wait for it to start.
+    this.#maker = new SpareMaker({ keepAlive: this.#drives.length > 0 });
+    this.freezer = this.#drives.length > 0 ? new DiskFreezer(this.#drives, this.#dir.dir, this.#maker) : null;
   }
 
   /**
@@ -78,6 +82,7 @@ export class SnapshotSession {
   prepareNext(): void {
     if (this.freezer === null) return;
     this.#nextId ??= this.#dir.newId();
+    this.#maker.warm();
     try {
       this.#dir.ensure();
       this.freezer.prepare(this.#nextId);
@@ -94,6 +99,7 @@ export class SnapshotSession {
   /** Drops the prepared disk children (deleting their files) and ends their worker. */
   async close(): Promise<void> {
     await this.freezer?.dispose();
+    this.#maker.close();
   }
 
   /** The snapshot the next one will be a child (and diff) of. */
@@ -156,33 +162,75 @@ export class SnapshotSession {
    */
   async restore(id: string): Promise<LazyRestore> {
     await Promise.allSettled([...this.#inflight]);
-    const resolved = await this.#dir.openResolved(id);
-    await resolved.predecode(this.#eager);
-    const meta = resolved.top.meta;
-    const problem = identityMismatch(meta.identity, this.#target.config);
-    if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);
     const drives = new Map(this.#drives.map((d) => [d.drive, d]));
-    for (const d of meta.disks) {
-      if (!drives.has(d.drive)) {
-        throw new SnapshotError(resolved.top.source, `has drive ${d.drive}, the machine has none`);
+    const checkDrives = (disks: readonly DiskRecord[], source: string) => {
+      for (const d of disks) {
+        if (!drives.has(d.drive)) {
+          throw new SnapshotError(source, `has drive ${d.drive}, the machine has none`);
+        }
       }
-    }
-    if (this.#restore && !this.#restore.done) this.#restore.finishNow();
+    };
     const tag = `${this.#dir.newId()}-restore`;
-    const chains = reopenDisks(meta.disks, this.#dir.dir, tag);
+    const prepare = (disks: readonly DiskRecord[]) =>
+      disks.length === 0 ? Promise.resolve(null) : prepareDisks(disks, this.#dir.dir, tag, this.#maker);
+    // The index names the disks: their chains open (and new children are made by the worker)
+    // while the snapshot file is read and verified.
+    let listed: readonly DiskRecord[] | null = null;
+    try {
+      listed = this.#dir.entry(id).disks;
+    } catch {
+      // Not listed: the disks are read from the file below.
+    }
+    if (listed !== null) checkDrives(listed, this.#dir.fileOf(id));
+    let early = listed !== null ? prepare(listed) : null;
+    early?.catch(() => {});
+    let resolved;
+    try {
+      resolved = await this.#dir.openResolved(id);
+      await resolved.predecode(this.#eager);
+      const meta = resolved.top.meta;
+      const problem = identityMismatch(meta.identity, this.#target.config);
+      if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);
+      checkDrives(meta.disks, resolved.top.source);
+      if (listed !== null && JSON.stringify(listed) !== JSON.stringify(meta.disks)) {
+        (await early!.catch(() => null))?.abort();
+        early = null;
+      }
+      early ??= prepare(meta.disks);
+    } catch (e) {
+      (await early?.catch(() => null))?.abort();
+      throw e;
+    }
+    const prepared = await early;
+    const meta = resolved.top.meta;
+    // The pause: only switches.
+    const t0 = performance.now();
+    if (this.#restore && !this.#restore.done) this.#restore.finishNow();
+    prepared?.attach();
     let restore: LazyRestore;
     try {
       restore = LazyRestore.begin(this.#target, resolved, { eager: this.#eager });
     } catch (e) {
-      for (const c of chains) c.chain.close();
+      prepared?.abort();
       throw e;
     }
-    for (const c of chains) drives.get(c.drive)!.slot.switchTo(c.chain);
+    const old = (prepared?.drives ?? []).map((c) => drives.get(c.drive)!.slot.swap(c.chain));
+    this.lastRestorePauseMs = performance.now() - t0;
+    // The chains left behind are flushed and closed without blocking the loop.
+    this.lastRestoreRunningAt = performance.now();
     if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
     this.#restore = restore;
     this.#restoredFrom = { id: meta.id, diffDepth: meta.diffDepth };
+    // The guest runs on (restored) while the chains left behind are flushed and closed
+    // without blocking the loop; the promise resolves once they are durable.
+    await Promise.all(old.map((chain) => this.#track(closeChainAsync(chain))));
     return restore;
   }
+
+  /** How long the last restore stopped the guest (state load, disk switch), in ms. */
+  lastRestorePauseMs = 0;
+  /** performance.now() when the last restore's pause ended (the guest ran restored from then). */
+  lastRestoreRunningAt = 0;
 
   #restoredFrom: { id: string; diffDepth: number } | null = null;
 

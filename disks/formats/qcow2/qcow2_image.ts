@@ -105,6 +105,12 @@ export class Qcow2Image implements DiskLayer {
   /** The last inflated compressed cluster (sequential reads of one cluster inflate it once). */
   #inflated: { hostKey: string; bytes: Uint8Array } | null = null;
   #closed = false;
+  /** The {@link flushAsync} in flight, if any (the layer takes no writes meanwhile). */
+  #flushing: Promise<void> | null = null;
+  /** close() was called while a flushAsync ran: the file closes when it ends. */
+  #closeAfterFlush = false;
+  /** Something was written since the last completed flush (a clean flush does no I/O). */
+  #unflushed = false;
 
   constructor(file: HostFile, cacheBytes: number) {
     this.#file = file;
@@ -287,7 +293,11 @@ export class Qcow2Image implements DiskLayer {
 
   write(lba: number, count: number, from: Uint8Array): void {
     if (this.readOnly || !this.#allocator) throw new DiskError(this.path, "qcow2: image is open read-only");
+    if (this.#flushing !== null) {
+      throw new DiskError(this.path, "qcow2: write to a frozen layer while its asynchronous flush runs");
+    }
     this.#checkRange(lba, count, from);
+    this.#unflushed = true;
     this.#trimCaches();
     const allocator = this.#allocator;
     const spc = this.#sectorsPerCluster;
@@ -333,13 +343,90 @@ export class Qcow2Image implements DiskLayer {
 
   /** Writes back metadata in crash-safe order and syncs. */
   flush(): void {
-    if (this.readOnly || this.#closed) return;
+    if (this.readOnly || this.#closed || !this.#unflushed) return;
     this.#commit();
     this.#file.sync();
+    this.#unflushed = false;
+  }
+
+  /**
+   * {@link flush} without blocking the caller's thread on the fsyncs: the same commit, in the same
+   * crash-safe order (data and refcounts → sync → L2 → sync → L1 → sync → releases), with each sync
+   * awaited. For a frozen layer (a live snapshot's old top): {@link write} throws until it resolves,
+   * so nothing changes the metadata between the steps. A second call joins the first.
+   */
+  flushAsync(): Promise<void> {
+    if (this.#flushing !== null) return this.#flushing;
+    if (this.readOnly || this.#closed || !this.#unflushed) return Promise.resolve();
+    const run = this.#commitAsync().then(() => {
+      this.#unflushed = false;
+    }).finally(() => {
+      this.#flushing = null;
+      if (this.#closeAfterFlush) {
+        // Nothing was written meanwhile (writes throw): close without another commit.
+        this.#closed = true;
+        this.#file.close();
+      }
+    });
+    this.#flushing = run;
+    return run;
+  }
+
+  /** True while a {@link flushAsync} runs. */
+  get flushing(): boolean {
+    return this.#flushing !== null;
+  }
+
+  async #commitAsync(): Promise<void> {
+    const allocator = this.#allocator, refcounts = this.#refcounts;
+    const file = this.#file;
+    if (!allocator || !refcounts) return;
+    // 1. Data written so far, then refcounts for everything allocated (blocks, sync, table entries, sync).
+    await file.syncAsync();
+    const persistRefcounts = async () => {
+      if (!refcounts.hasDirty) return;
+      refcounts.writeDirtyBlocks();
+      await file.syncAsync();
+      if (refcounts.dirtyTableEntries.size > 0) {
+        refcounts.writeDirtyTableEntries();
+        await file.syncAsync();
+      }
+    };
+    await persistRefcounts();
+    // 2. L2 tables.
+    let wroteL2 = false;
+    for (const [offset, t] of this.#l2Cache.entries()) {
+      if (!t.dirty) continue;
+      file.writeAt(offset, t.bytes);
+      t.dirty = false;
+      wroteL2 = true;
+    }
+    if (wroteL2) await file.syncAsync();
+    // 3. L1 entries.
+    if (this.#l1DirtyLast >= 0) {
+      const first = this.#l1DirtyFirst * 8;
+      file.writeAt(
+        this.header.l1TableOffset + first,
+        this.#l1.bytes.subarray(first, this.#l1DirtyLast * 8 + 8),
+      );
+      this.#l1DirtyFirst = Infinity;
+      this.#l1DirtyLast = -1;
+      await file.syncAsync();
+    }
+    // 4. Drop references that no durable pointer holds any more.
+    if (allocator.hasReleases) {
+      allocator.applyReleases();
+      await persistRefcounts();
+    }
+    await file.syncAsync();
   }
 
   close(): void {
     if (this.#closed) return;
+    if (this.#flushing !== null) {
+      this.#closeAfterFlush = true; // the flush in flight still needs the file
+      return;
+    }
     try {
       this.flush();
     } finally {
@@ -409,12 +496,14 @@ export class Qcow2Image implements DiskLayer {
     if (this.#l2Cache.size > this.#maxCachedL2) {
       let dirty = 0;
       for (const t of this.#l2Cache.values()) if (t.dirty) dirty++;
-      if (dirty > this.#maxDirtyL2) this.#commit();
+      if (dirty > this.#maxDirtyL2 && this.#flushing === null) this.#commit();
       this.#l2Cache.trimTo(this.#maxCachedL2, (t) => !t.dirty);
     }
     const refcounts = this.#refcounts;
     if (refcounts?.overBudget) {
-      if (refcounts.dirtyBlockCount() > refcounts.maxCachedBlocks >>> 1) this.#commit();
+      if (refcounts.dirtyBlockCount() > refcounts.maxCachedBlocks >>> 1 && this.#flushing === null) {
+        this.#commit();
+      }
       refcounts.trimCache();
     }
   }
