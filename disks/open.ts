@@ -63,17 +63,23 @@ export function createImage(path: string, options: CreateImageOptions): void {
 
 function createChild(path: string, format: ImageFormat, parentPath: string, size: number | undefined): void {
   if (format === "raw") throw new DiskError(path, "a raw image cannot have a parent");
-  if (format === "vhd") {
-    if (size !== undefined) throw new DiskError(path, "a VHD differencing disk always has its parent's size");
-    createVhdDifferencing(path, parentPath);
-    return;
-  }
   const probe = HostFile.open(parentPath, true);
   let parentFormat: ImageFormat;
   try {
     parentFormat = detectFormat(probe);
   } finally {
     probe.close();
+  }
+  if (format === "vhd") {
+    if (size !== undefined) throw new DiskError(path, "a VHD differencing disk always has its parent's size");
+    if (parentFormat !== "vhd") {
+      throw new DiskError(
+        path,
+        `a VHD differencing disk needs a VHD parent, and ${parentPath} is ${parentFormat}; make the child qcow2`,
+      );
+    }
+    createVhdDifferencing(path, parentPath);
+    return;
   }
   // Only the parent itself is opened (read-only), for its virtual size.
   const parent = openLayer(parentPath, parentFormat, { readOnly: true });
