@@ -16,10 +16,11 @@ import { ByteSink } from "../render/byte_sink.ts";
 import type { RenderCapabilities } from "../render/capabilities.ts";
 import { writeKittyDelete } from "../render/kitty_renderer.ts";
 import { Renderer } from "../render/renderer.ts";
+import { setCellSize } from "../render/layout.ts";
 import type { HotkeyCommand } from "../term/hotkeys.ts";
 import { TerminalInput } from "../term/input.ts";
 import { applyOverrides } from "../term/probe.ts";
-import { TerminalSession } from "../term/terminal.ts";
+import { cellSizeOf, TerminalSession } from "../term/terminal.ts";
 import type { OutputWriter } from "../term/output.ts";
 import { FramePacer, type PacerQuality } from "../pacer/frame_pacer.ts";
 import { helpLines, writeHelpOverlay } from "./help_overlay.ts";
@@ -73,7 +74,7 @@ export async function runInteractive(machine: Machine, options: InteractiveOptio
     const app = new App(machine, session, caps, options);
     session.onInput((bytes) => app.input.feed(bytes));
     session.onInputClosed(() => app.quit());
-    session.onResize((next) => app.resize(next.cols, next.rows));
+    session.onResize((next) => app.resize(next.cols, next.rows, cellSizeOf(next)));
     app.input.feed(probe.leftover);
     return await app.run();
   } finally {
@@ -171,10 +172,14 @@ export class App {
     this.runner.stop();
   }
 
-  /** The terminal changed size: re-layout at once. */
-  resize(cols: number, rows: number): void {
+  /**
+   * The terminal changed size: re-layout at once. `cell` is the cell size in pixels when the
+   * tty reports the window's pixel size (a font change alters it without a new probe).
+   */
+  resize(cols: number, rows: number, cell: { width: number; height: number } | null = null): void {
     this.caps.cols = cols;
     this.caps.rows = rows;
+    if (cell !== null) setCellSize(this.caps, cell.width, cell.height);
     this.relayout();
   }
 
