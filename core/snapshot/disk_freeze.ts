@@ -557,6 +557,27 @@ export class DiskFreezer {
     return settleFrozen(frozen);
   }
 
+  /**
+   * Drops every spare now (closing and deleting the files made; one still being made is
+   * deleted when the worker is done): before an operation that needs the tops to have no
+   * other children (a commit). {@link prepare} makes new ones later.
+   */
+  dropSpares(): void {
+    for (const spare of this.#spares.values()) {
+      const was = spare.state;
+      spare.state = "failed";
+      spare.layer?.close();
+      spare.layer = null;
+      if (was === "creating") continue;
+      try {
+        Deno.removeSync(spare.path);
+      } catch {
+        // already gone
+      }
+    }
+    this.#spares.clear();
+  }
+
   /** Drops every spare (waiting for files being made, closing and deleting them) and ends the worker. */
   async dispose(): Promise<void> {
     const spares = [...this.#spares.values()];

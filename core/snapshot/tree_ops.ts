@@ -3,7 +3,7 @@
  * snapshot, label, and delete (re-basing children onto the deleted one's parent).
  */
 import { describeError, SnapshotError } from "./errors.ts";
-import { replaceFileAtomicallySync } from "./fs_sync.ts";
+import { replaceFileAtomically, replaceFileAtomicallySync } from "./fs_sync.ts";
 import { PAGE_RAW, PAGE_REF, PAGE_ZERO, PAGE_ZSTD } from "./format.ts";
 import { rebaseOnto } from "./rebase.ts";
 import { SnapshotFile } from "./snapshot_file.ts";
@@ -134,6 +134,61 @@ export function deleteSnapshot(dir: StateDir, id: string, force = false): Delete
   }));
   try {
     Deno.removeSync(dir.fileOf(id));
+  } catch (e) {
+    throw new SnapshotError(dir.fileOf(id), `unlisted but could not be removed: ${describeError(e)}`);
+  }
+  let grown = 0;
+  for (const c of children) grown += (newSizes.get(c.id) ?? c.fileBytes) - c.fileBytes;
+  return { deleted: id, rebased: children.map((c) => c.id), freedBytes: entry.fileBytes - grown };
+}
+
+/** Lets the event loop run between the CPU-bound steps of {@link deleteSnapshotAsync}. */
+function breathe(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+/**
+ * {@link deleteSnapshot} for a running machine (rewind ring eviction): the same crash-safe
+ * order (children re-based and replaced atomically, then the index, then the file removed),
+ * with every read, fsync, rename and removal asynchronous, and the loop let run between
+ * files, so no step blocks the emulation for a whole file's I/O.
+ */
+export async function deleteSnapshotAsync(dir: StateDir, id: string, force = false): Promise<DeleteReport> {
+  const index = dir.readIndex();
+  const entry = dir.entry(id, index);
+  const children = childrenOf(index, id);
+  if (children.length > 0 && !force) {
+    throw new SnapshotError(dir.dir, `snapshot ${id} has ${children.length} child snapshot(s)`);
+  }
+  const newSizes = new Map<string, number>();
+  if (children.length > 0) {
+    const removed = await SnapshotFile.read(dir.fileOf(id));
+    for (const c of children) {
+      const child = await SnapshotFile.read(dir.fileOf(c.id));
+      await breathe();
+      const bytes = rebaseOnto(child, removed);
+      await breathe();
+      SnapshotFile.parse(bytes, dir.fileOf(c.id)); // verify before replacing
+      await replaceFileAtomically(dir.fileOf(c.id), bytes);
+      newSizes.set(c.id, bytes.length);
+    }
+  }
+  await dir.updateIndex((idx) => ({
+    ...idx,
+    snapshots: idx.snapshots.filter((s) => s.id !== id).map((s) => {
+      if (s.parentId !== id) return s;
+      const rebasedBase = s.baseId === id;
+      return {
+        ...s,
+        parentId: entry.parentId,
+        baseId: rebasedBase ? entry.baseId : s.baseId,
+        diffDepth: rebasedBase ? entry.diffDepth : s.diffDepth,
+        fileBytes: newSizes.get(s.id) ?? s.fileBytes,
+      };
+    }),
+  }));
+  try {
+    await Deno.remove(dir.fileOf(id));
   } catch (e) {
     throw new SnapshotError(dir.fileOf(id), `unlisted but could not be removed: ${describeError(e)}`);
   }

@@ -96,3 +96,45 @@ Deno.test("tty86 in a PTY: Ctrl-] s snapshot, Ctrl-] t tree panel, Esc, Ctrl-] q
   assert.equal(names.filter((n) => n.endsWith(".qcow2")).length, 1, names.join(", "));
   await Deno.remove(tmp, { recursive: true });
 });
+
+Deno.test("tty86 in a PTY: Ctrl-] r restores the latest snapshot (menu back after the fire started)", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-snappty-r-" });
+  const stateDir = join(tmp, "state");
+  const script =
+    `'${Deno.execPath()}' run -A main.ts run --render text --state-dir '${stateDir}'; echo "EXIT=$?"`;
+  const child = pty.spawn("/bin/sh", ["-c", script], {
+    cols: COLS,
+    rows: ROWS,
+    name: "xterm-256color",
+    cwd: ROOT,
+    env: { ...Deno.env.toObject(), TERM: "xterm-256color", COLORTERM: "truecolor" },
+  });
+  const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0 });
+  term.onData((reply: string) => child.write(reply));
+  let output = "";
+  let exited = false;
+  child.onData((data: string) => {
+    output += data;
+    term.write(data);
+  });
+  child.onExit(() => (exited = true));
+  try {
+    await waitFor("the demo menu", () => screen(term).includes("demo disk"));
+    child.write("\x1ds");
+    await waitFor("the snapshot to be saved", () => /snapshot \S+ saved/.test(output));
+    const id = /snapshot (\S+) saved/.exec(output)![1];
+    child.write("1"); // the fire: the menu leaves the screen
+    await waitFor("the fire", () => !screen(term).includes("demo disk"));
+    child.write("\x1dr");
+    await waitFor("the restore note", () => output.includes(`restored ${id}`));
+    await waitFor("the menu again", () => screen(term).includes("demo disk"));
+    child.write("\x1d");
+    child.write("q");
+    await waitFor("exit", () => exited && output.includes("EXIT="), 15_000);
+  } finally {
+    if (!exited) child.kill();
+    term.dispose();
+  }
+  assert.ok(output.slice(output.indexOf("EXIT=")).startsWith("EXIT=0"));
+  await Deno.remove(tmp, { recursive: true });
+});

@@ -20,7 +20,7 @@ import { childPath, type DiskSlot } from "../../core/snapshot/disk_freeze.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import type { IndexEntry } from "../../core/snapshot/snapshot_index.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
-import { deleteSnapshot, setLabel } from "../../core/snapshot/tree_ops.ts";
+import { deleteSnapshot, deleteSnapshotAsync, setLabel } from "../../core/snapshot/tree_ops.ts";
 import { type DiskChain, openChain } from "../../disks/chain.ts";
 import type { ImageFormat } from "../../disks/layer.ts";
 import { MemoryOverlay } from "../../disks/memory_overlay.ts";
@@ -93,6 +93,8 @@ export class SnapshotController {
   #ring: string[] = [];
   /** Rewind points dropped from the ring, still to be deleted. */
   #evict: string[] = [];
+  /** The eviction in progress. */
+  #evicting: Promise<void> | null = null;
   #ringPos: number | null = null;
   #lastRewind: number;
   #rewindTaking = false;
@@ -173,15 +175,17 @@ export class SnapshotController {
     if (!this.session.status.busy && !this.restoring) {
       // Disk children for the next snapshot, made in the background (its pause is then a flip).
       if (!this.session.disksReady) this.session.prepareNext();
-      // Evicted rewind points, one per pump while nothing else is running.
-      const old = this.#evict.shift();
-      if (old !== undefined) {
-        try {
-          deleteSnapshot(this.dir, old, true);
-        } catch (e) {
-          this.onChange(`rewind clean-up failed: ${oneLine(e)}`);
+      // Evicted rewind points, one at a time, asynchronously (re-basing its child, the index
+      // update and the removal never block the loop on a file's I/O).
+      if (this.#evicting === null) {
+        const old = this.#evict.shift();
+        if (old !== undefined) {
+          this.#evicting = deleteSnapshotAsync(this.dir, old, true).then(
+            () => {},
+            (e) => this.onChange(`rewind clean-up failed: ${oneLine(e)}`),
+          ).finally(() => this.#evicting = null);
+          return;
         }
-        return;
       }
     }
     const r = this.#rewind;
@@ -240,6 +244,7 @@ export class SnapshotController {
   async close(): Promise<void> {
     try {
       await this.finish();
+      await this.#evicting;
       for (const id of this.#evict.splice(0)) deleteSnapshot(this.dir, id, true);
     } finally {
       await this.session.close();
@@ -289,6 +294,7 @@ export class SnapshotController {
         return `restored ${action.id}`;
       case "delete": {
         await this.finish();
+        await this.#evicting;
         const report = deleteSnapshot(this.dir, action.id, true);
         this.#ring = this.#ring.filter((id) => id !== action.id);
         this.#ringPos = null;
@@ -338,6 +344,8 @@ export class SnapshotController {
         if (!this.#writable(parent.path)) {
           throw new Error(`${parent.path} is outside the state directory; run with --write to change it`);
         }
+        // The next snapshot's prepared children are children of the top too: made again later.
+        this.session.freezer?.dropSpares();
         d.slot.flush();
         commitDisk(top.path, { discard: true, allowParentDirs: this.#parentDirs() });
         this.#created.delete(resolve(top.path));
