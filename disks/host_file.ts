@@ -20,6 +20,12 @@ export class HostFile {
   readonly readOnly: boolean;
   #file: Deno.FsFile;
   #observer: FileOpObserver | null;
+  /**
+   * The file's bytes from offset 0, read ahead of time (e.g. by a worker): reads inside them
+   * and {@link size} are served from memory until {@link endPreload}. Only valid while nothing
+   * writes the file.
+   */
+  #preload: Uint8Array | null = null;
 
   private constructor(path: string, file: Deno.FsFile, readOnly: boolean, observer: FileOpObserver | null) {
     this.path = path;
@@ -50,7 +56,28 @@ export class HostFile {
     return new HostFile(path, file, false, observer);
   }
 
+  /**
+   * Serves reads within `bytes` (the whole file as read ahead of time, from offset 0) and
+   * {@link size} from memory, without system calls, until {@link endPreload} or the first write.
+   */
+  preload(bytes: Uint8Array): void {
+    this.#preload = bytes;
+  }
+
+  /** The preloaded bytes `[offset, offset + length)` without copying, or null (not preloaded, or beyond them). */
+  peek(offset: number, length: number): Uint8Array | null {
+    const pre = this.#preload;
+    if (pre === null || offset < 0 || offset + length > pre.length) return null;
+    return pre.subarray(offset, offset + length);
+  }
+
+  /** Ends {@link preload}: reads go to the file again. */
+  endPreload(): void {
+    this.#preload = null;
+  }
+
   size(): number {
+    if (this.#preload !== null) return this.#preload.length;
     return this.#file.statSync().size;
   }
 
@@ -68,6 +95,12 @@ export class HostFile {
 
   /** Reads as much as exists at `offset` into `into`; returns the byte count read. */
   readUpTo(offset: number, into: Uint8Array): number {
+    const pre = this.#preload;
+    if (pre !== null && offset >= 0 && offset <= pre.length) {
+      const n = Math.min(into.length, pre.length - offset);
+      into.set(pre.subarray(offset, offset + n));
+      return n;
+    }
     let done = 0;
     try {
       this.#file.seekSync(offset, Deno.SeekMode.Start);
@@ -85,6 +118,7 @@ export class HostFile {
 
   writeAt(offset: number, data: Uint8Array): void {
     if (this.readOnly) throw new DiskError(this.path, "file is open read-only");
+    this.#preload = null;
     try {
       this.#file.seekSync(offset, Deno.SeekMode.Start);
       let done = 0;
@@ -114,6 +148,7 @@ export class HostFile {
 
   truncate(size: number): void {
     if (this.readOnly) throw new DiskError(this.path, "file is open read-only");
+    this.#preload = null;
     this.#file.truncateSync(size);
     this.#observer?.({ kind: "truncate", size });
   }

@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { type DiskChain, openChain, openChainSteps } from "../../disks/chain.ts";
 import type { BlockDevice, ChsGeometry } from "../../disks/block_device.ts";
 import { openLayer } from "../../disks/formats/registry.ts";
+import { openQcow2Preloaded, type Qcow2Preload } from "../../disks/formats/qcow2/qcow2_image.ts";
 import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
 import { MemoryOverlay } from "../../disks/memory_overlay.ts";
 import type { SpareReply, SpareRequest } from "./spare_worker.ts";
@@ -41,6 +42,38 @@ export function layerIdentity(path: string): LayerIdentity {
     throw new SnapshotError(path, `cannot identify disk layer: ${describeError(e)}`);
   } finally {
     file?.close();
+  }
+}
+
+/** {@link layerIdentity} with asynchronous file calls (nothing blocks the loop). */
+export async function layerIdentityAsync(path: string): Promise<LayerIdentity> {
+  let file: Deno.FsFile | null = null;
+  try {
+    const info = await Deno.stat(path);
+    file = await Deno.open(path, { read: true });
+    const span = Math.min(4096, info.size);
+    const buf = new Uint8Array(span * 2);
+    await readAtAsync(file, 0, buf.subarray(0, span));
+    await readAtAsync(file, info.size - span, buf.subarray(span));
+    return {
+      size: info.size,
+      mtimeMs: info.mtime?.getTime() ?? 0,
+      headerCrc: crc32(buf).toString(16).padStart(8, "0"),
+    };
+  } catch (e) {
+    throw new SnapshotError(path, `cannot identify disk layer: ${describeError(e)}`);
+  } finally {
+    file?.close();
+  }
+}
+
+async function readAtAsync(file: Deno.FsFile, at: number, into: Uint8Array): Promise<void> {
+  await file.seek(at, Deno.SeekMode.Start);
+  let done = 0;
+  while (done < into.length) {
+    const n = await file.read(into.subarray(done));
+    if (n === null) throw new Error(`file ended at ${at + done}`);
+    done += n;
   }
 }
 
@@ -171,7 +204,7 @@ export async function prepareDisks(
         format: r.format as ImageFormat,
         allowParentDirs: [...new Set(r.layers.map((l) => dirname(l)))],
       });
-      let creating: Promise<void> | null = null;
+      let creating: Promise<Qcow2Preload | null> | null = null;
       let path = "";
       let chain: DiskChain;
       try {
@@ -199,8 +232,8 @@ export async function prepareDisks(
       const entry = { drive: r.drive, chain, child: null as DiskLayer | null, childPath: path };
       out.push(entry);
       if (creating !== null) {
-        await creating;
-        const child = openLayer(path, "qcow2", { readOnly: false });
+        const bytes = await creating;
+        const child = openSpare(path, bytes);
         entry.child = child;
         const problem = child.parentRef?.verify?.(chain.top) ?? null;
         if (problem) throw new DiskError(path, problem);
@@ -327,7 +360,7 @@ export class DiskSlot implements BlockDevice {
 export class SpareMaker {
   readonly #keepAlive: boolean;
   #worker: Worker | null = null;
-  #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  #pending = new Map<number, { resolve: (bytes: Qcow2Preload | null) => void; reject: (e: Error) => void }>();
   #seq = 0;
 
   constructor(options: { keepAlive?: boolean } = {}) {
@@ -339,11 +372,19 @@ export class SpareMaker {
     this.#spawn();
   }
 
-  /** Creates `path` as an empty qcow2 child of `backingPath`. */
-  create(path: string, size: number, backingPath: string, backingFormat: ImageFormat): Promise<void> {
+  /**
+   * Creates `path` as an empty qcow2 child of `backingPath`; resolves with the new file's
+   * bytes (for {@link openSpare}), or null when the worker did not send them.
+   */
+  create(
+    path: string,
+    size: number,
+    backingPath: string,
+    backingFormat: ImageFormat,
+  ): Promise<Qcow2Preload | null> {
     const seq = ++this.#seq;
     const backingFile = relative(dirname(resolve(path)), resolve(backingPath)) || basename(backingPath);
-    return new Promise<void>((resolvePromise, reject) => {
+    return new Promise<Qcow2Preload | null>((resolvePromise, reject) => {
       this.#pending.set(seq, { resolve: resolvePromise, reject });
       const request: SpareRequest = { seq, path, size, backingFile, backingFormat };
       this.#spawn().postMessage(request);
@@ -356,7 +397,7 @@ export class SpareMaker {
     worker.onmessage = (e: MessageEvent<SpareReply>) => {
       const p = this.#pending.get(e.data.seq);
       this.#pending.delete(e.data.seq);
-      if (e.data.error === null) p?.resolve();
+      if (e.data.error === null) p?.resolve(e.data.preload ?? null);
       else p?.reject(new Error(e.data.error));
       if (this.#pending.size === 0 && !this.#keepAlive) this.close();
     };
@@ -385,8 +426,20 @@ interface Spare {
   readonly path: string;
   state: "creating" | "created" | "open" | "failed";
   layer: DiskLayer | null;
+  /** The new file's bytes as the worker read them back (null: read it when opening). */
+  bytes: Qcow2Preload | null;
   /** Settles when the worker is done with the file (made or failed). */
   made: Promise<void>;
+}
+
+/** fsync(2) of the file at `path` without blocking the loop. */
+async function fsyncAsync(path: string): Promise<void> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.sync();
+  } finally {
+    file.close();
+  }
 }
 
 /** A freeze done in a pause whose frozen layers still need flushing before the snapshot header. */
@@ -418,34 +471,40 @@ function hasFlushAsync(layer: DiskLayer): layer is DiskLayer & AsyncFlushable {
 /**
  * The settle state machine of a freeze: each frozen layer is flushed in turn, a qcow2 layer
  * through `flushAsync` (its fsyncs awaited across pumps: `settle` returns false while one
- * runs), any other with `flush` (VHD writes its metadata with the data; its flush is one
- * fsync). Then the records (with each layer's identity) are made once.
+ * runs), any other (raw, VHD: metadata written with the data, so flushing is one fsync) with
+ * an fsync on a second descriptor, awaited likewise. Then the records (each layer's identity,
+ * read asynchronously) are made once.
  */
 function settleFrozen(frozen: FrozenLayer[]): PendingFreeze {
   let records: DiskRecord[] | null = null;
+  let identifying: Promise<void> | null = null;
+  let identifyError: unknown = null;
   return {
     settle: () => {
       for (const f of frozen) {
         if (f.error !== null) throw f.error;
         if (f.state === "done") continue;
         if (f.state === "flushing") return false;
-        if (hasFlushAsync(f.layer)) {
-          f.state = "flushing";
-          f.layer.flushAsync().then(() => f.state = "done", (e) => f.error = e ?? new Error("flush failed"));
-        } else {
-          f.layer.flush();
-          f.state = "done";
-        }
+        f.state = "flushing";
+        // Raw and VHD layers keep no metadata in memory: their flush is one fsync, done here on
+        // a second descriptor of the file, asynchronously (fsync syncs the file, whichever fd).
+        const flushing = hasFlushAsync(f.layer) ? f.layer.flushAsync() : fsyncAsync(f.layer.path);
+        flushing.then(() => f.state = "done", (e) => f.error = e ?? new Error("flush failed"));
         return false;
       }
-      records ??= frozen.map((f) => ({
+      if (identifyError !== null) throw identifyError;
+      if (records !== null) return true;
+      // The identities are read asynchronously (stat, open, two reads): no file call blocks a pump.
+      identifying ??= Promise.all(frozen.map(async (f) => ({
         drive: f.drive,
         frozenPath: resolve(f.layer.path),
         format: f.layer.format,
-        identity: layerIdentity(f.layer.path),
+        identity: await layerIdentityAsync(f.layer.path),
         layers: f.layers,
-      }));
-      return true;
+      }))).then((r) => {
+        records = r;
+      }, (e) => identifyError = e ?? new Error("identify failed"));
+      return false;
     },
     records: () => {
       if (records === null) throw new Error("disk freeze not settled yet");
@@ -492,12 +551,22 @@ export class DiskFreezer {
       this.#spares.delete(drive);
       if (top instanceof MemoryOverlay || childFormat(top.format) !== "qcow2") continue;
       const path = childPath(this.#stateDir, drive, id, "qcow2");
-      const spare: Spare = { id, forTop: top, path, state: "creating", layer: null, made: Promise.resolve() };
+      const spare: Spare = {
+        id,
+        forTop: top,
+        path,
+        state: "creating",
+        layer: null,
+        bytes: null,
+        made: Promise.resolve(),
+      };
       this.#spares.set(drive, spare);
       spare.made = this.#maker.create(path, top.sectorCount * 512, top.path, top.format).then(
-        () => {
-          if (spare.state === "creating") spare.state = "created";
-          else removeQuietly(path); // discarded meanwhile
+        (bytes) => {
+          if (spare.state === "creating") {
+            spare.state = "created";
+            spare.bytes = bytes;
+          } else removeQuietly(path); // discarded meanwhile
         },
         () => {
           spare.state = "failed";
@@ -511,7 +580,8 @@ export class DiskFreezer {
     for (const spare of this.#spares.values()) {
       if (spare.state !== "created") continue;
       try {
-        spare.layer = openLayer(spare.path, "qcow2", { readOnly: false });
+        spare.layer = openSpare(spare.path, spare.bytes);
+        spare.bytes = null;
         spare.state = "open";
       } catch {
         spare.state = "failed";
@@ -603,6 +673,15 @@ export class DiskFreezer {
     spare.layer = null;
     if (was !== "creating") removeQuietly(spare.path);
   }
+}
+
+/**
+ * Opens a child the worker made, writable: from the bytes it read back when it sent them (no
+ * file reads on this thread: ~0.1 ms instead of ~1 ms for a 256 KiB qcow2 file).
+ */
+export function openSpare(path: string, preload: Qcow2Preload | null): DiskLayer {
+  if (preload === null) return openLayer(path, "qcow2", { readOnly: false });
+  return openQcow2Preloaded(path, preload, { readOnly: false });
 }
 
 function removeQuietly(path: string): void {

@@ -15,7 +15,16 @@ import {
 } from "./live_writer.ts";
 import type { IndexEntry } from "./snapshot_index.ts";
 import type { StateDir } from "./state_dir.ts";
-import { closeChainAsync, DiskFreezer, type DiskSlot, prepareDisks, SpareMaker } from "./disk_freeze.ts";
+import {
+  closeChainAsync,
+  DiskFreezer,
+  type DiskSlot,
+  type PreparedDisks,
+  prepareDisks,
+  SpareMaker,
+  verifyDiskRecord,
+} from "./disk_freeze.ts";
+import type { ResolvedSnapshot } from "./resolved_snapshot.ts";
 import { DEFAULT_PUMP_BUDGET_MS } from "./stall_budget.ts";
 
 /** A drive whose chain snapshots freeze and restores switch. */
@@ -45,6 +54,23 @@ export interface SessionStatus {
   readonly lastId: string | null;
 }
 
+/** What a restore needs before its pause: the snapshot read and verified, its disks open. */
+interface RestoreWork {
+  readonly resolved: ResolvedSnapshot;
+  readonly disks: PreparedDisks | null;
+}
+
+/** A restore target kept prepared in the background (the latest snapshot: Ctrl-] r). */
+interface ReadyRestore {
+  readonly id: string;
+  /** The disk records the preparation used (JSON), checked against the file's. */
+  readonly disksKey: string;
+  work: Promise<RestoreWork>;
+  done: boolean;
+  /** A restore took it (it no longer counts as dropped). */
+  taken: boolean;
+}
+
 /** Snapshots and restores of one machine in one state directory. */
 export class SnapshotSession {
   readonly writer: LiveSnapshotWriter;
@@ -62,6 +88,13 @@ export class SnapshotSession {
   #nextId: string | null = null;
   /** Makes disk child files off the thread (shared by the freezer and restores). */
   readonly #maker: SpareMaker;
+  /** The restore kept prepared (the latest snapshot), or null. */
+  #ready: ReadyRestore | null = null;
+  /** The last snapshot this session listed (the likely restore target). */
+  #latest: { id: string; disks: readonly DiskRecord[] } | null = null;
+  #closed = false;
+  /** A restore target to prepare from the next {@link pump} (the background starts there). */
+  #wantReady: { id: string; disks: readonly DiskRecord[] } | null = null;
 
   constructor(options: SessionOptions) {
     this.#target = options.target;
@@ -96,8 +129,81 @@ export class SnapshotSession {
     return this.freezer === null || (this.#nextId !== null && this.freezer.ready(this.#nextId));
   }
 
+  /**
+   * Prepares restoring snapshot `id` in the background (its file read and verified, its eager
+   * memories decoded, its disk chains opened read-only and their new children made by the worker
+   * and opened), so that `restore(id)` only attaches. One target is kept; preparing another drops
+   * it. Done automatically for every snapshot this session takes, and again after a restore.
+   */
+  prepareRestore(id: string, disks: readonly DiskRecord[]): void {
+    // Without drives a cold restore is only the file read: nothing worth keeping open.
+    if (this.#closed || this.#drives.length === 0) return;
+    if (this.#ready !== null && this.#ready.id === id) return;
+    this.#dropReady();
+    const tag = `${this.#dir.newId()}-restore`;
+    const ready: ReadyRestore = {
+      id,
+      disksKey: JSON.stringify(disks),
+      done: false,
+      taken: false,
+      work: Promise.withResolvers<RestoreWork>().promise,
+    };
+    ready.work = this.#prepareWork(ready, disks, tag);
+    ready.work.then(() => ready.done = true, (e) => {
+      if (this.#ready === ready) this.lastPrepareError = e;
+      ready.done = true;
+      if (this.#ready === ready) this.#ready = null;
+    });
+    this.#ready = ready;
+  }
+
+  /** Why the last background restore preparation failed (null: none did; it is not retried). */
+  lastPrepareError: unknown = null;
+
+  /** True when restoring `id` would only attach (prepared in the background and done). */
+  restoreReady(id: string): boolean {
+    return this.#ready !== null && this.#ready.id === id && this.#ready.done;
+  }
+
+  /**
+   * Drops the prepared restore (closing its chains, deleting its new children) when `keep`
+   * says no to it (all of them by default): before something changes the files it opened.
+   */
+  dropPreparedRestore(keep: (paths: readonly string[]) => boolean = () => false): void {
+    const r = this.#ready;
+    if (r === null) return;
+    const paths = (JSON.parse(r.disksKey) as DiskRecord[]).flatMap((d) => [d.frozenPath, ...d.layers]);
+    if (!keep(paths)) this.#dropReady();
+  }
+
+  async #prepareWork(ready: ReadyRestore, disks: readonly DiskRecord[], tag: string): Promise<RestoreWork> {
+    const resolved = await this.#dir.openResolved(ready.id);
+    await resolved.predecode(this.#eager);
+    const meta = resolved.top.meta;
+    if (identityMismatch(meta.identity, this.#target.config) !== null) throw new Error("other machine");
+    const drives = new Set(this.#drives.map((d) => d.drive));
+    if (meta.disks.some((d) => !drives.has(d.drive))) throw new Error("other drives");
+    const prepared = disks.length === 0 ? null : await prepareDisks(disks, this.#dir.dir, tag, this.#maker);
+    if (this.#ready !== ready && !ready.taken) {
+      // Dropped while it was being prepared.
+      prepared?.abort();
+      throw new Error("dropped");
+    }
+    return { resolved, disks: prepared };
+  }
+
+  #dropReady(): void {
+    const r = this.#ready;
+    this.#ready = null;
+    r?.work.then((w) => w.disks?.abort(), () => {});
+  }
+
   /** Drops the prepared disk children (deleting their files) and ends their worker. */
   async close(): Promise<void> {
+    this.#closed = true;
+    const ready = this.#ready;
+    this.#dropReady();
+    await ready?.work.catch(() => null);
     await this.freezer?.dispose();
     this.#maker.close();
   }
@@ -162,6 +268,30 @@ export class SnapshotSession {
    */
   async restore(id: string): Promise<LazyRestore> {
     await Promise.allSettled([...this.#inflight]);
+    const ready = this.#ready !== null && this.#ready.id === id ? this.#ready : null;
+    if (ready !== null) {
+      // Prepared in the background: only the pause is left (after a last identity check).
+      this.#ready = null;
+      ready.taken = true;
+      const work = await ready.work.catch(() => null);
+      if (work !== null) {
+        try {
+          if (JSON.stringify(work.resolved.top.meta.disks) !== ready.disksKey) {
+            throw new Error("disk records differ");
+          }
+          for (const r of work.resolved.top.meta.disks) verifyDiskRecord(r);
+        } catch (e) {
+          work.disks?.abort();
+          if (e instanceof SnapshotError) throw e;
+          return this.#restoreCold(id);
+        }
+        return this.#switch(work.resolved, work.disks);
+      }
+    }
+    return this.#restoreCold(id);
+  }
+
+  async #restoreCold(id: string): Promise<LazyRestore> {
     const drives = new Map(this.#drives.map((d) => [d.drive, d]));
     const checkDrives = (disks: readonly DiskRecord[], source: string) => {
       for (const d of disks) {
@@ -201,7 +331,12 @@ export class SnapshotSession {
       (await early?.catch(() => null))?.abort();
       throw e;
     }
-    const prepared = await early;
+    return this.#switch(resolved, await early);
+  }
+
+  /** The restore's pause (attach, load state, swap chains), then the old chains closed. */
+  async #switch(resolved: ResolvedSnapshot, prepared: PreparedDisks | null): Promise<LazyRestore> {
+    const drives = new Map(this.#drives.map((d) => [d.drive, d]));
     const meta = resolved.top.meta;
     // The pause: only switches.
     const t0 = performance.now();
@@ -219,6 +354,8 @@ export class SnapshotSession {
     // The chains left behind are flushed and closed without blocking the loop.
     this.lastRestoreRunningAt = performance.now();
     if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
+    // The latest snapshot is the likely next target again (Ctrl-] r): prepared in the background.
+    this.#wantReady = this.#latest;
     this.#restore = restore;
     this.#restoredFrom = { id: meta.id, diffDepth: meta.diffDepth };
     // The guest runs on (restored) while the chains left behind are flushed and closed
@@ -238,6 +375,11 @@ export class SnapshotSession {
   pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
     // Opening a prepared disk child is one unit on its own (~1 ms for a qcow2 file).
     if (this.freezer?.pump()) return true;
+    const want = this.#wantReady;
+    if (want !== null && this.#restore === null) {
+      this.#wantReady = null;
+      this.prepareRestore(want.id, want.disks);
+    }
     const r = this.#restore;
     if (r) {
       const more = r.pump(budgetMs);
@@ -271,6 +413,8 @@ export class SnapshotSession {
       memoryBytes: result.memoryBytes,
     };
     await this.#dir.updateIndex((index) => ({ ...index, snapshots: [...index.snapshots, entry] }));
+    this.#latest = { id: entry.id, disks: entry.disks };
+    this.#wantReady = this.#latest;
     return entry;
   }
 }

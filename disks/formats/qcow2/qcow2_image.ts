@@ -42,7 +42,7 @@ import {
   pointerOffset,
 } from "./l1l2.ts";
 import { LruMap } from "./lru.ts";
-import { RefcountStore } from "./refcount.ts";
+import { decodeRefcountTable, RefcountStore } from "./refcount.ts";
 
 export { createQcow2, type CreateQcow2Options } from "./create.ts";
 export { checkQcow2, type Qcow2CheckOptions, type Qcow2CheckResult } from "./check.ts";
@@ -73,6 +73,48 @@ export function openQcow2(path: string, options: OpenQcow2Options): Qcow2Image {
   } catch (e) {
     file.close();
     throw e;
+  }
+}
+
+/** A qcow2 file read ahead of time: its bytes and its refcount table decoded. */
+export interface Qcow2Preload {
+  /** The whole file, from offset 0. */
+  readonly bytes: Uint8Array;
+  readonly refcountTable: Float64Array | null;
+}
+
+/**
+ * Decodes what opening `bytes` (a whole small qcow2 file) needs beyond them, e.g. in the
+ * worker that made the file, so the opening thread does only the cheap part.
+ */
+export function preloadQcow2(path: string, bytes: Uint8Array): Qcow2Preload {
+  const header = parseHeader(bytes, bytes.length, path);
+  const clusterSize = 2 ** header.clusterBits;
+  const start = header.refcountTableOffset;
+  const end = start + header.refcountTableClusters * clusterSize;
+  if (end > bytes.length) return { bytes, refcountTable: null };
+  return { bytes, refcountTable: decodeRefcountTable(bytes.subarray(start, end), clusterSize, path) };
+}
+
+/**
+ * {@link openQcow2} from the file's bytes read ahead of time (from offset 0, e.g. by a worker
+ * that just created the file): the header, L1 and refcount table come from `bytes`, so opening
+ * costs one open(2) and parsing, no reads. `bytes` must be the file as it is now.
+ */
+export function openQcow2Preloaded(
+  path: string,
+  preload: Qcow2Preload,
+  options: OpenQcow2Options,
+): Qcow2Image {
+  const file = HostFile.open(path, options.readOnly, options.fileObserver ?? null);
+  file.preload(preload.bytes);
+  try {
+    return new Qcow2Image(file, options.cacheBytes ?? DEFAULT_CACHE_BYTES, preload.refcountTable);
+  } catch (e) {
+    file.close();
+    throw e;
+  } finally {
+    file.endPreload();
   }
 }
 
@@ -112,13 +154,17 @@ export class Qcow2Image implements DiskLayer {
   /** Something was written since the last completed flush (a clean flush does no I/O). */
   #unflushed = false;
 
-  constructor(file: HostFile, cacheBytes: number) {
+  constructor(file: HostFile, cacheBytes: number, refcountTable: Float64Array | null = null) {
     this.#file = file;
     this.path = file.path;
     this.readOnly = file.readOnly;
     const fileSize = file.size();
-    const first = new Uint8Array(Math.min(fileSize, 2 ** 21));
-    file.readUpTo(0, first);
+    const firstLength = Math.min(fileSize, 2 ** 21);
+    let first = file.peek(0, firstLength);
+    if (first === null) {
+      first = new Uint8Array(firstLength);
+      file.readUpTo(0, first);
+    }
     const header = parseHeader(first, fileSize, file.path);
     this.header = header;
     this.#clusterSize = 2 ** header.clusterBits;
@@ -146,6 +192,7 @@ export class Qcow2Image implements DiskLayer {
         header.refcountTableOffset,
         header.refcountTableClusters,
         cacheBytes,
+        refcountTable,
       );
       this.#allocator = new ClusterAllocator(this.#refcounts, file);
       if (header.autoclearFeatures !== 0n) {

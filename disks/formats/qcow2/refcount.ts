@@ -75,6 +75,20 @@ export function refcountTableEntryOffset(view: DataView, i: number, path: string
   return hi * TWO_32 + lo;
 }
 
+/** Decodes (and checks) a refcount table's raw bytes as {@link RefcountStore} does. */
+export function decodeRefcountTable(raw: Uint8Array, clusterSize: number, path: string): Float64Array {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const table = new Float64Array(raw.length / 8);
+  for (let i = 0; i < table.length; i++) {
+    const offset = refcountTableEntryOffset(view, i, path);
+    if (offset % clusterSize !== 0) {
+      throw new DiskError(path, `qcow2: refcount block ${i} at unaligned offset ${offset}`);
+    }
+    table[i] = offset;
+  }
+  return table;
+}
+
 /** Creates an empty in-memory block of one cluster. */
 export function newRefcountBlock(clusterSize: number): RefcountBlock {
   const bytes = new Uint8Array(clusterSize);
@@ -108,6 +122,8 @@ export class RefcountStore {
     tableOffset: number,
     tableClusters: number,
     cacheBytes: number,
+    /** The table already decoded (by {@link decodeRefcountTable}, e.g. in a worker): not read again. */
+    decoded: Float64Array | null = null,
   ) {
     this.#file = file;
     this.order = order;
@@ -117,6 +133,10 @@ export class RefcountStore {
     this.tableOffset = tableOffset;
     this.tableClusters = tableClusters;
     this.maxCachedBlocks = Math.max(4, Math.floor(cacheBytes / this.clusterSize));
+    if (decoded !== null && decoded.length === (tableClusters * this.clusterSize) / 8) {
+      this.table = decoded;
+      return;
+    }
     const raw = new Uint8Array(tableClusters * this.clusterSize);
     file.readAt(tableOffset, raw);
     const view = new DataView(raw.buffer);
