@@ -272,6 +272,21 @@ export class DiskChain implements BlockDevice {
     this.#wireBackingReaders();
   }
 
+  /**
+   * Replaces `count` adjacent read-only layers from `index` (base = 0) with `layer`, which must
+   * show the same merged view (a merge of them, e.g. after a chain-depth merge). The top stays.
+   * The replaced layers are closed.
+   */
+  replaceLayers(index: number, count: number, layer: DiskLayer): void {
+    if (index < 0 || count < 1 || index + count >= this.#layers.length) {
+      throw new DiskError(layer.path, "only layers below the top can be replaced");
+    }
+    const old = this.#layers.splice(index, count, layer);
+    for (const l of old) l.close();
+    this.#rebuildMap();
+    this.#wireBackingReaders();
+  }
+
   /** Puts an empty in-memory layer on top: from now on writes stay in RAM. */
   pushOverlay(): MemoryOverlay {
     const overlay = new MemoryOverlay(this.sectorCount, this.geometry);

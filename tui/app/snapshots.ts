@@ -18,6 +18,7 @@ import { dirname, resolve } from "node:path";
 import type { Machine } from "../../core/machine/machine.ts";
 import { childPath, type DiskSlot } from "../../core/snapshot/disk_freeze.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
+import { LayerMerge, planMerges } from "../../core/snapshot/layer_merge.ts";
 import type { IndexEntry } from "../../core/snapshot/snapshot_index.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
 import { deleteSnapshot, deleteSnapshotAsync, setLabel } from "../../core/snapshot/tree_ops.ts";
@@ -93,8 +94,15 @@ export class SnapshotController {
   #ring: string[] = [];
   /** Rewind points dropped from the ring, still to be deleted. */
   #evict: string[] = [];
-  /** The eviction in progress. */
+  /** The eviction in progress (with the chain-depth merge it allows). */
   #evicting: Promise<void> | null = null;
+  /** The rewind points' index entries (their disk records name the layers a merge joins). */
+  #ringEntries = new Map<string, IndexEntry>();
+  /** The chain-depth merge in progress (its copy units run from {@link pump}). */
+  #merge: LayerMerge | null = null;
+  #closing = false;
+  /** Chain-depth merges completed (tests, status). */
+  merges = 0;
   #ringPos: number | null = null;
   #lastRewind: number;
   #rewindTaking = false;
@@ -171,8 +179,10 @@ export class SnapshotController {
 
   /** Background work for about `budgetMs`: restore pages, snapshot pages, the rewind timer. */
   pump(budgetMs = 0.5): void {
-    this.session.pump(budgetMs);
+    const worked = this.session.pump(budgetMs);
     if (!this.session.status.busy && !this.restoring) {
+      // One unit of the chain-depth merge (copies one cluster), in a pump with nothing else.
+      if (!worked && this.#merge?.step()) return;
       // Disk children for the next snapshot, made in the background (its pause is then a flip).
       if (!this.session.disksReady) this.session.prepareNext();
       // Evicted rewind points, one at a time, asynchronously (re-basing its child, the index
@@ -180,10 +190,12 @@ export class SnapshotController {
       if (this.#evicting === null) {
         const old = this.#evict.shift();
         if (old !== undefined) {
-          this.#evicting = deleteSnapshotAsync(this.dir, old, true).then(
-            () => {},
-            (e) => this.onChange(`rewind clean-up failed: ${oneLine(e)}`),
-          ).finally(() => this.#evicting = null);
+          const entry = this.#ringEntries.get(old);
+          this.#ringEntries.delete(old);
+          this.#evicting = deleteSnapshotAsync(this.dir, old, true)
+            .then(() => entry ? this.#mergeAfter(entry) : undefined)
+            .catch((e) => this.onChange(`rewind clean-up failed: ${oneLine(e)}`))
+            .finally(() => this.#evicting = null);
           return;
         }
       }
@@ -196,12 +208,45 @@ export class SnapshotController {
     this.#rewindTaking = true;
     this.snapshot(REWIND_LABEL).done.then((entry) => {
       this.#ring.push(entry.id);
+      this.#ringEntries.set(entry.id, entry);
       this.#ringPos = null;
       // Deleted later from pump, one per call while no snapshot or restore runs.
       while (this.#ring.length > r.count) this.#evict.push(this.#ring.shift()!);
     }).catch((e) => this.onChange(`rewind snapshot failed: ${oneLine(e)}`)).finally(() => {
       this.#rewindTaking = false;
     });
+  }
+
+  /**
+   * After evicting a rewind point: merges its frozen layer into the unreferenced layer below
+   * (see core/snapshot/layer_merge.ts), so a long rewind session keeps the chain depth bounded.
+   */
+  async #mergeAfter(evicted: IndexEntry): Promise<void> {
+    const plans = await planMerges(this.dir, evicted, this.#entries());
+    for (const plan of plans) {
+      if (this.#closing) return;
+      // A prepared restore holding either file is dropped (made again later).
+      this.session.dropPreparedRestore((paths) =>
+        !paths.some((p) => resolve(p) === plan.lower || resolve(p) === plan.upper)
+      );
+      const merge = new LayerMerge(plan, this.#drives);
+      this.#merge = merge;
+      try {
+        await merge.done;
+      } finally {
+        this.#merge = null;
+      }
+      this.merges++;
+      this.#created.delete(plan.lower);
+      // The lower file is gone: the records that listed it among their layers stop naming it.
+      await this.dir.updateIndex((index) => ({
+        ...index,
+        snapshots: index.snapshots.map((e) => ({
+          ...e,
+          disks: e.disks.map((d) => ({ ...d, layers: d.layers.filter((l) => resolve(l) !== plan.lower) })),
+        })),
+      }));
+    }
   }
 
   /** One line for the status line while a snapshot is saved or a restore loads, else null. */
@@ -244,6 +289,8 @@ export class SnapshotController {
   async close(): Promise<void> {
     try {
       await this.finish();
+      this.#closing = true;
+      this.#merge?.abandon();
       await this.#evicting;
       for (const id of this.#evict.splice(0)) deleteSnapshot(this.dir, id, true);
     } finally {
