@@ -7,7 +7,7 @@
  * second; `mipsPerCpuSecond` divides by the process's CPU time instead, which is steadier
  * when other work shares the machine.
  *
- * Usage: deno task bench:cpu [--seconds S] [--model 8086|80186]
+ * Usage: deno task bench:cpu [--seconds S] [--model 8086|80186] [--blocks on|off]
  */
 import process from "node:process";
 import { parseArgs } from "node:util";
@@ -33,7 +33,11 @@ const RESULT = {
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { seconds: { type: "string", default: "3" }, model: { type: "string", default: "80186" } },
+  options: {
+    seconds: { type: "string", default: "3" },
+    model: { type: "string", default: "80186" },
+    blocks: { type: "string", default: "" },
+  },
 });
 const seconds = Number(values.seconds);
 const model = values.model as CpuModel;
@@ -42,7 +46,10 @@ if (model !== "8086" && model !== "80186") throw new Error(`unknown model ${mode
 const image = Deno.readFileSync(new URL("../guest/bench/cpumix.bin", import.meta.url));
 const memory = new PagedMemory(1 << 20);
 memory.writeBlock(LOAD_SEGMENT << 4, image);
-const cpu = new Cpu(memory, new IoBus(), { model });
+const cpu = new Cpu(memory, new IoBus(), {
+  model,
+  ...(values.blocks === "" ? {} : { compileBlocks: values.blocks === "on" }),
+});
 cpu.reset();
 cpu.sregs[CS] = LOAD_SEGMENT;
 cpu.sregs[DS] = LOAD_SEGMENT;

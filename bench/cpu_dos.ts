@@ -6,12 +6,13 @@
  * `{"boot_mips": …, "warm_boot_mips": …, "fire_mips": …, …}`; the boot runs twice, the first
  * time with the JIT still warming up.
  *
- * Usage: deno run -A bench/cpu_dos.ts [--seconds S]
+ * Usage: deno run -A bench/cpu_dos.ts [--seconds S] [--blocks on|off]
  */
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Cpu } from "../core/cpu/cpu.ts";
 import { Machine } from "../core/machine/machine.ts";
 import type { TextFrame } from "../core/video/frame.ts";
 import { openDisk } from "../disks/open.ts";
@@ -20,8 +21,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FREEDOS = join(ROOT, "..", "shared", "guests", "freedos-boot-1440k.img");
 const DEMO = join(ROOT, "guest", "demo", "demo.img");
 
-const { values } = parseArgs({ args: Deno.args, options: { seconds: { type: "string", default: "3" } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { seconds: { type: "string", default: "3" }, blocks: { type: "string", default: "" } },
+});
 const seconds = Number(values.seconds);
+if (values.blocks !== "") Cpu.compileBlocksDefault = values.blocks === "on";
 
 /** Process CPU seconds since `from`. */
 function cpuSecondsSince(from: NodeJS.CpuUsage): number {

@@ -19,6 +19,7 @@ import type { IoBus } from "../io/io_bus.ts";
 import type { PagedMemory } from "../memory/paged_memory.ts";
 import type { Stateful, StateValue } from "../state.ts";
 import { fetch8 } from "./bus.ts";
+import { BlockCache } from "./block.ts";
 import { fastRun } from "./fast.ts";
 import { BASE_CYCLES, BIOS_TRAP_CYCLES, HLT_IDLE_CYCLES } from "./cycles.ts";
 import { DEFINED_FLAGS, FLAG_IF, FLAG_TF } from "./flags.ts";
@@ -33,6 +34,11 @@ import { REPE, REPNE } from "./string.ts";
 export interface CpuOptions {
   /** Which chip to emulate; default "80186". */
   model?: CpuModel;
+  /**
+   * Compile hot straight-line code into JavaScript blocks (block.ts) for run(); default true.
+   * step() always interprets.
+   */
+  compileBlocks?: boolean;
 }
 
 /** `inhibit` bit: INTR is not accepted before the next instruction (after STI). */
@@ -49,6 +55,11 @@ const PREFIX = /* @__PURE__ */ (() => {
 
 /** An Intel 8086 or 80186 interpreter. */
 export class Cpu implements Stateful, InterruptPin {
+  /**
+   * What {@link CpuOptions.compileBlocks} means when a caller leaves it out (machines built
+   * elsewhere, e.g. in tests and benchmarks comparing both ways).
+   */
+  static compileBlocksDefault = true;
   readonly model: CpuModel;
   /** General registers in Intel order AX CX DX BX SP BP SI DI. */
   readonly regs: Uint16Array = new Uint16Array(8);
@@ -81,6 +92,8 @@ export class Cpu implements Stateful, InterruptPin {
   private readonly repResumesAllPrefixes: boolean;
   /** The model's opcode handlers (fast.ts runs the ones it does not inline through them). */
   readonly ops: OpHandler[];
+  /** Compiled blocks, or null when compileBlocks is off. */
+  readonly blocks: BlockCache | null;
 
   // Decode scratch of the current instruction (preallocated; read by the helper modules).
   mod = 0;
@@ -129,6 +142,7 @@ export class Cpu implements Stateful, InterruptPin {
     this.bytes = memory.bytes;
     this.pageFlags = memory.pageFlags;
     this.addrMask = memory.mask & 0xFFFFF;
+    this.blocks = (options.compileBlocks ?? Cpu.compileBlocksDefault) ? new BlockCache(this) : null;
     this.reset();
   }
 
@@ -216,6 +230,14 @@ export class Cpu implements Stateful, InterruptPin {
           this.cycles = end;
           break;
         }
+      }
+      if (this.blocks !== null) {
+        // Compiled blocks first; they return for cold code, the budget's end, TF, a shadow
+        // or attention, and the fast loop then runs up to the next control transfer.
+        this.blocks.run(end);
+        if (this.cycles >= end) continue;
+        if (fastRun(this, end, true) === 0) this.execute();
+        continue;
       }
       // Straight-line stretches run in the fast path's own loop; it stops before anything
       // it does not handle, which the general path then executes.
@@ -400,6 +422,8 @@ export class Cpu implements Stateful, InterruptPin {
       if (typeof v !== "boolean") throw new TypeError(`CPU state: ${k} must be a boolean`);
       return v;
     };
+    // Memory is restored alongside, possibly behind the write path: forget compiled code.
+    this.blocks?.flush();
     this.regs.set(regs);
     this.sregs.set(sregs);
     this.ip = num("ip") & 0xFFFF;

@@ -36,14 +36,14 @@ import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import { shift16, shift8 } from "./shift.ts";
 
 /** `regs8` offset of the byte register in bits 0–2 of a ModR/M byte (AL CL DL BL AH CH DH BH). */
-const RM8 = /* @__PURE__ */ (() => {
+export const RM8 = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   for (let m = 0; m < 256; m++) t[m] = ((m & 3) << 1) | ((m >>> 2) & 1);
   return t;
 })();
 
 /** `regs8` offset of the byte register in bits 3–5 of a ModR/M byte (table: no call in the hot loop). */
-const REG8 = /* @__PURE__ */ (() => {
+export const REG8 = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   for (let m = 0; m < 256; m++) t[m] = RM8[m >>> 3];
   return t;
@@ -53,7 +53,7 @@ const REG8 = /* @__PURE__ */ (() => {
  * 1 where Jcc 70+n jumps: indexed by n << 12 | FLAGS bits 0–11 (CF PF AF ZF SF TF IF DF OF),
  * one load instead of a per-condition branch chain.
  */
-const JCC_TAKEN = /* @__PURE__ */ (() => {
+export const JCC_TAKEN = /* @__PURE__ */ (() => {
   const t = new Uint8Array(16 << 12);
   for (let n = 0; n < 16; n++) {
     for (let f = 0; f < 0x1000; f++) {
@@ -134,7 +134,7 @@ function popW(c: Cpu): number {
 }
 
 /** Segment register index + 1 for the segment-override prefixes 26 2E 36 3E, else 0. */
-const SEG_PREFIX = /* @__PURE__ */ (() => {
+export const SEG_PREFIX = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   t[0x26] = ES + 1;
   t[0x2E] = CS + 1;
@@ -147,7 +147,7 @@ const SEG_PREFIX = /* @__PURE__ */ (() => {
  * 1 for the opcodes whose inline case honours a segment override (`ovr`) and addresses its
  * bytes relative to `at`; other overridden opcodes go through the general handler.
  */
-const OVR_INLINE = /* @__PURE__ */ (() => {
+export const OVR_INLINE = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   for (let row = 0; row < 8; row++) for (let k = 0; k < 4; k++) t[(row << 3) | k] = 1;
   for (const op of [0x80, 0x81, 0x82, 0x83, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8E, 0xA0, 0xA1, 0xA2, 0xA3]) {
@@ -168,8 +168,16 @@ const DELEGATE = /* @__PURE__ */ (() => {
   return t;
 })();
 
+/** 1 for the inlined control transfers (Jcc, LOOP/JCXZ, CALL, JMP, RET). */
+const TRANSFER = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let op = 0x70; op <= 0x7F; op++) t[op] = 1;
+  for (const op of [0xE0, 0xE1, 0xE2, 0xE3, 0xE8, 0xE9, 0xEB, 0xC3]) t[op] = 1;
+  return t;
+})();
+
 /** Displacement bytes after each ModR/M byte (memory forms). */
-const DISP_LEN = /* @__PURE__ */ (() => {
+export const DISP_LEN = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   for (let m = 0; m < 0xC0; m++) t[m] = m >>> 6 === 1 ? 1 : m >>> 6 === 2 || (m & 0xC7) === 6 ? 2 : 0;
   return t;
@@ -227,10 +235,10 @@ function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): 
  * IP, cycles and the instruction count exact, as devices may read them from a
  * memory-mapped write.
  */
-export function fastRun(c: Cpu, end: number): number {
+export function fastRun(c: Cpu, end: number, transferStop = false): number {
   if ((c.flags & FLAG_TF) !== 0) return 0;
   const before = c.instructions;
-  fastLoop(c, end);
+  fastLoop(c, end, transferStop);
   const n = c.instructions - before;
   // The shadow lasts one instruction; fast-path instructions never open one.
   if (n !== 0) c.inhibit = 0;
@@ -241,7 +249,7 @@ export function fastRun(c: Cpu, end: number): number {
  * The loop of {@link fastRun}. IP, cycles and the instruction count live in locals (nothing
  * else changes them meanwhile) and are stored after every instruction for devices to read.
  */
-function fastLoop(c: Cpu, end: number): void {
+function fastLoop(c: Cpu, end: number, transferStop: boolean): void {
   const bytes = c.bytes;
   const regs = c.regs;
   const regs8 = c.regs8;
@@ -841,6 +849,7 @@ function fastLoop(c: Cpu, end: number): void {
           ip = (ip + next) & 0xFFFF;
           c.ip = ip;
           c.cycles = cycles;
+          if (transferStop) break loop;
           continue;
         }
         case 0xF8:
@@ -874,6 +883,8 @@ function fastLoop(c: Cpu, end: number): void {
       c.instructions = ++count;
       cycles += baseCycles[op] + extra + (pfx << 1);
       c.cycles = cycles;
+      // With compiled blocks on, stop where a block may start (after a control transfer).
+      if (transferStop && TRANSFER[op] !== 0) break;
       continue;
     }
     // Not inlined: the general handler runs it from here, saving the round trip through run()
@@ -893,7 +904,7 @@ function fastLoop(c: Cpu, end: number): void {
       winHi = -1;
     }
     // POPF or IRET set TF: the next instruction traps, which is the general path's business.
-    if ((fl & FLAG_TF) !== 0) break;
+    if ((fl & FLAG_TF) !== 0 || transferStop) break;
   }
   c.flags = fl;
 }
@@ -903,7 +914,7 @@ function fastLoop(c: Cpu, end: number): void {
  * general path's handler, with the state Cpu.execute gives it: IP past the opcode, the
  * instruction counted, the prefix and base clocks taken, no trap pending.
  */
-function delegate(c: Cpu, op: number, ip: number, pfx: number, ovr: number): void {
+export function delegate(c: Cpu, op: number, ip: number, pfx: number, ovr: number): void {
   c.trapAfter = 0;
   c.inhibit = 0;
   c.opStart = ip;

@@ -27,6 +27,11 @@ export const PAGE_ROM = 1;
 export const PAGE_GUARDED = 2;
 /** Page flag: reads and writes are served by a {@link MmioHandler}. */
 export const PAGE_MMIO = 4;
+/**
+ * Page flag: the CPU has compiled code from this page; writes take the slow path and call
+ * {@link PagedMemory.codeWriteHook} first (self-modifying code invalidates the compiled blocks).
+ */
+export const PAGE_CODE = 8;
 
 /** A device that serves a range of the address space (the VGA at A0000–BFFFF). */
 export interface MmioHandler {
@@ -60,6 +65,8 @@ export class PagedMemory {
    */
   readonly pageWriteEpoch: Uint32Array;
   private readonly mmio: (MmioHandler | null)[];
+  /** Told about each write to a {@link PAGE_CODE} page before it happens (set by the CPU). */
+  codeWriteHook: ((addr: number) => void) | null = null;
 
   constructor(size: number) {
     if (size < PAGE_SIZE || (size & (size - 1)) !== 0) {
@@ -172,6 +179,7 @@ export class PagedMemory {
       return;
     }
     if ((flags & PAGE_ROM) !== 0) return;
+    if ((flags & PAGE_CODE) !== 0 && this.codeWriteHook !== null) this.codeWriteHook(addr);
     if ((flags & PAGE_GUARDED) !== 0 && this.barrier !== null) {
       this.barrier.beforeWrite(this, page);
     }
