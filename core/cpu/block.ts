@@ -261,7 +261,7 @@ export class BlockCache {
     const page = lin >>> PAGE_SHIFT;
     const none: Block = { ip, page, gen: this.gen[page], budget: 0, fn: null };
     if ((c.pageFlags[page] & PAGE_MMIO) !== 0 || lin > c.addrMask - 16) return none;
-    const src = new Source(c.is186, c.shiftCountMask, c.addrMask, page, this.gen[page], c.sregs[CS]);
+    const src = new Source(c.is186, c.shiftCountMask, c.addrMask, page, this.gen[page], c.sregs[CS], ip);
     const bytes = c.bytes;
     let at = lin;
     let cur = ip;
@@ -349,6 +349,7 @@ class Source {
     private readonly page: number,
     private readonly gen: number,
     private readonly cs: number,
+    private readonly start: number,
   ) {}
 
   private emit(s: string): void {
@@ -906,18 +907,31 @@ class Source {
   /** Conditional end: two exits. */
   private branch(cond: string, target: number, next: number, base: number): void {
     this.count++;
-    this.emit(
-      `if (${cond}) { c.ip = ${target}; cy += ${
-        base + BRANCH_TAKEN_CYCLES
-      }; } else { c.ip = ${next}; cy += ${base}; }`,
-    );
+    const taken = base + BRANCH_TAKEN_CYCLES;
+    if (target === this.start) {
+      // A loop onto itself: go round inside the function while the whole block fits the budget.
+      // Nothing the block entry checks can have changed meanwhile (see the module comment:
+      // attention changes only in accesses that end the block; TF and the page generation are
+      // checked after delegated instructions and stores).
+      this.emit(`if (${cond}) { cy += ${taken}; n0 += ${this.count};`);
+      this.emit(`if (cy + BUDGET < end) continue; ${this.sync(target, 0)} return 0; }`);
+      this.emit(`c.ip = ${next}; cy += ${base};`);
+    } else {
+      this.emit(`if (${cond}) { c.ip = ${target}; cy += ${taken}; } else { c.ip = ${next}; cy += ${base}; }`);
+    }
     this.emit(`c.cycles = cy; c.instructions = n0 + ${this.count}; c.flags = fl; return 0;`);
     this.ended = true;
   }
 
   private jump(target: number, cycles: number): void {
     this.count++;
-    this.emit(`cy += ${cycles}; ${this.sync(target, this.count)} return 0;`);
+    if (target === this.start) {
+      this.emit(
+        `cy += ${cycles}; n0 += ${this.count}; if (cy + BUDGET < end) continue; ${
+          this.sync(target, 0)
+        } return 0;`,
+      );
+    } else this.emit(`cy += ${cycles}; ${this.sync(target, this.count)} return 0;`);
     this.ended = true;
   }
 
@@ -974,6 +988,8 @@ class Source {
     }
     return "return function (end) {\n" +
       "let cy = c.cycles, fl = c.flags, o = 0, s = 0, a = 0, b = 0, v = 0, r = 0, t = 0, x = 0, y = 0;\n" +
-      "const n0 = c.instructions;\n" + this.out.join("\n") + "\n};";
+      "let n0 = c.instructions;\nfor (;;) {\n" +
+      this.out.join("\n").replaceAll("BUDGET", String(this.budget)) +
+      "\n}\n};";
   }
 }
