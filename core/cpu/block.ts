@@ -28,6 +28,11 @@
  *   the hook, which bumps the page's generation if the byte belongs to compiled code. A
  *   block checks its page's generation after each store and exits right after the store
  *   if it changed.
+ *
+ * Status: correct (tests/cpu/block_lockstep_test.ts, conformance) but off by default
+ * (Cpu.compileBlocksDefault): cpumix gains (~51-58 -> ~77-103 MIPS per CPU-second), a FreeDOS
+ * boot loses (cold ~3.4-4.5 -> ~2.1-2.6, warm ~8-13 -> ~4.6-6.6): each fresh block starts in
+ * V8's interpreter, and with blocks on the fast loop stops after every control transfer.
  */
 import { PAGE_CODE, PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE, type PagedMemory } from "../memory/paged_memory.ts";
 import type { Cpu } from "./cpu.ts";

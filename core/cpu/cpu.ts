@@ -35,8 +35,9 @@ export interface CpuOptions {
   /** Which chip to emulate; default "80186". */
   model?: CpuModel;
   /**
-   * Compile hot straight-line code into JavaScript blocks (block.ts) for run(); default true.
-   * step() always interprets.
+   * Compile hot straight-line code into JavaScript blocks (block.ts) for run(); default
+   * {@link Cpu.compileBlocksDefault} (off: blocks win on cpumix but, still unoptimised by V8
+   * when first run, lose on a FreeDOS boot; see block.ts). step() always interprets.
    */
   compileBlocks?: boolean;
 }
@@ -59,7 +60,7 @@ export class Cpu implements Stateful, InterruptPin {
    * What {@link CpuOptions.compileBlocks} means when a caller leaves it out (machines built
    * elsewhere, e.g. in tests and benchmarks comparing both ways).
    */
-  static compileBlocksDefault = true;
+  static compileBlocksDefault = false;
   readonly model: CpuModel;
   /** General registers in Intel order AX CX DX BX SP BP SI DI. */
   readonly regs: Uint16Array = new Uint16Array(8);
