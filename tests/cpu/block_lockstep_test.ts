@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { blockSettings } from "../../core/cpu/block.ts";
 import { Cpu } from "../../core/cpu/cpu.ts";
 import { CS, DS, ES, FLAG_IF, SP, SS } from "../../core/cpu/registers.ts";
 import { IoBus } from "../../core/io/io_bus.ts";
@@ -21,6 +22,9 @@ import { CODE_SEG, FakePic, machine, setVector, STACK_TOP } from "./machine.ts";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FREEDOS = join(ROOT, "..", "shared", "guests", "freedos-boot-1440k.img");
 const DEMO = join(ROOT, "guest", "demo", "demo.img");
+
+// Compile after few entries, so that short runs spend most of their time in compiled code.
+blockSettings.hotThreshold = 16;
 
 /** A small deterministic PRNG (xorshift32). */
 function rng(seed: number): () => number {
