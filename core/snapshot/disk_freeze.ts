@@ -352,19 +352,68 @@ export class DiskSlot implements BlockDevice {
 
 // ---- Freeze as a flip: children made ahead of time -------------------------------------
 
+/** What a {@link SpareMaker} talks to: the child file worker (tests pass a fake). */
+export interface SpareWorkerPort {
+  onmessage: ((e: MessageEvent<SpareReply>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+  onmessageerror: ((e: MessageEvent) => void) | null;
+  postMessage(request: SpareRequest): void;
+  terminate(): void;
+}
+
+/** How long a child file request may go unanswered before it fails (the worker is then replaced). */
+export const SPARE_REPLY_TIMEOUT_MS = 10_000;
+
+/** Options of a {@link SpareMaker}. */
+export interface SpareMakerOptions {
+  /** Keeps the worker until {@link SpareMaker.close} (else it ends when idle). */
+  readonly keepAlive?: boolean;
+  /** Makes the worker (default: core/snapshot/spare_worker.ts in a Worker). */
+  readonly spawn?: () => SpareWorkerPort;
+  /** A request unanswered for this long fails with a one-line error ({@link SPARE_REPLY_TIMEOUT_MS}). */
+  readonly replyTimeoutMs?: number;
+}
+
+interface PendingSpare {
+  readonly resolve: (bytes: Qcow2Preload | null) => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+function spawnSpareWorker(): SpareWorkerPort {
+  const worker = new Worker(new URL("./spare_worker.ts", import.meta.url).href, { type: "module" });
+  const port: SpareWorkerPort = {
+    onmessage: null,
+    onerror: null,
+    onmessageerror: null,
+    postMessage: (request) => worker.postMessage(request),
+    terminate: () => worker.terminate(),
+  };
+  worker.onmessage = (e: MessageEvent<SpareReply>) => port.onmessage?.(e);
+  worker.onerror = (e) => port.onerror?.(e);
+  worker.onmessageerror = (e) => port.onmessageerror?.(e);
+  return port;
+}
+
 /**
  * Creates child files in a worker (off the emulation thread). The worker ends when idle,
  * unless `keepAlive` (a session that restores: starting a worker costs ~50–100 ms, too
- * slow for a restore's path), when it lives until {@link close}.
+ * slow for a restore's path), when it lives until {@link close}. Every request settles: with
+ * the worker's answer, or rejected when the worker fails, a reply cannot be read, the maker
+ * closes, or no answer came within the reply timeout (the worker is then replaced).
  */
 export class SpareMaker {
   readonly #keepAlive: boolean;
-  #worker: Worker | null = null;
-  #pending = new Map<number, { resolve: (bytes: Qcow2Preload | null) => void; reject: (e: Error) => void }>();
+  readonly #spawnWorker: () => SpareWorkerPort;
+  readonly #timeoutMs: number;
+  #worker: SpareWorkerPort | null = null;
+  #pending = new Map<number, PendingSpare>();
   #seq = 0;
 
-  constructor(options: { keepAlive?: boolean } = {}) {
+  constructor(options: SpareMakerOptions = {}) {
     this.#keepAlive = options.keepAlive ?? false;
+    this.#spawnWorker = options.spawn ?? spawnSpareWorker;
+    this.#timeoutMs = options.replyTimeoutMs ?? SPARE_REPLY_TIMEOUT_MS;
   }
 
   /** Starts the worker now (when it will be needed soon). */
@@ -385,36 +434,63 @@ export class SpareMaker {
     const seq = ++this.#seq;
     const backingFile = relative(dirname(resolve(path)), resolve(backingPath)) || basename(backingPath);
     return new Promise<Qcow2Preload | null>((resolvePromise, reject) => {
-      this.#pending.set(seq, { resolve: resolvePromise, reject });
+      const timer = setTimeout(() => {
+        if (!this.#pending.has(seq)) return;
+        // The worker is stuck or lost the request: every request it holds fails, the next gets a new one.
+        this.close(
+          new Error(`child file worker did not answer in ${this.#timeoutMs} ms (${basename(path)})`),
+        );
+      }, this.#timeoutMs);
+      this.#pending.set(seq, { resolve: resolvePromise, reject, timer });
       const request: SpareRequest = { seq, path, size, backingFile, backingFormat };
-      this.#spawn().postMessage(request);
+      try {
+        this.#spawn().postMessage(request);
+      } catch (e) {
+        this.#settle(seq)?.reject(new Error(`child file worker: ${describeError(e)}`));
+      }
     });
   }
 
-  #spawn(): Worker {
+  /** Takes request `seq` out of the pending set (its timer cleared), or undefined. */
+  #settle(seq: number): PendingSpare | undefined {
+    const p = this.#pending.get(seq);
+    if (p === undefined) return undefined;
+    this.#pending.delete(seq);
+    clearTimeout(p.timer);
+    return p;
+  }
+
+  #spawn(): SpareWorkerPort {
     if (this.#worker !== null) return this.#worker;
-    const worker = new Worker(new URL("./spare_worker.ts", import.meta.url).href, { type: "module" });
+    const worker = this.#spawnWorker();
     worker.onmessage = (e: MessageEvent<SpareReply>) => {
-      const p = this.#pending.get(e.data.seq);
-      this.#pending.delete(e.data.seq);
+      if (this.#worker !== worker) return; // a replaced worker's late answer: its requests failed
+      const p = this.#settle(e.data.seq);
       if (e.data.error === null) p?.resolve(e.data.preload ?? null);
       else p?.reject(new Error(e.data.error));
       if (this.#pending.size === 0 && !this.#keepAlive) this.close();
     };
+    worker.onmessageerror = () => {
+      if (this.#worker === worker) this.close(new Error("child file worker: a reply could not be read"));
+    };
     worker.onerror = (e) => {
       e.preventDefault();
-      this.close(new Error(`child file worker failed: ${e.message}`));
+      if (this.#worker === worker) this.close(new Error(`child file worker failed: ${e.message}`));
     };
     this.#worker = worker;
     return worker;
   }
 
-  /** Ends the worker; requests still pending fail. */
+  /** Ends the worker; requests still pending fail (with `error`). */
   close(error = new Error("closed")): void {
-    this.#worker?.terminate();
+    const worker = this.#worker;
     this.#worker = null;
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
+    try {
+      worker?.terminate();
+    } catch {
+      // already gone
+    }
+    const pending = [...this.#pending.keys()].map((seq) => this.#settle(seq)!);
     for (const p of pending) p.reject(error);
   }
 }
@@ -546,11 +622,17 @@ export class DiskFreezer {
     for (const { drive, slot } of this.#drives) {
       const top = slot.chain.top;
       const old = this.#spares.get(drive);
-      if (old && old.id === id && old.forTop === top && old.state !== "failed") continue;
+      // A failed spare is not made again for the same snapshot and top: that snapshot's freeze
+      // creates its child in the pause instead (no request storm from every pump).
+      if (old && old.id === id && old.forTop === top) continue;
       if (old) this.#discard(old);
       this.#spares.delete(drive);
       if (top instanceof MemoryOverlay || childFormat(top.format) !== "qcow2") continue;
-      const path = childPath(this.#stateDir, drive, id, "qcow2");
+      // Each spare gets a file of its own: a discarded one (the top changed, e.g. a restore) is
+      // deleted asynchronously, or by its worker reply when still being made, so its replacement
+      // must not reuse its name (the worker would find the file there, or the late deletion would
+      // take the new file).
+      const path = this.#freshPath(drive, id);
       const spare: Spare = {
         id,
         forTop: top,
@@ -568,11 +650,28 @@ export class DiskFreezer {
             spare.bytes = bytes;
           } else removeQuietly(path); // discarded meanwhile
         },
-        () => {
+        (e) => {
+          if (spare.state === "creating") this.lastError = e;
           spare.state = "failed";
         },
       );
     }
+  }
+
+  /** Why the last spare could not be made (null: none failed); that snapshot froze the slow way. */
+  lastError: unknown = null;
+
+  /** Spare file names used for the snapshot id being prepared. */
+  #used: { id: string; paths: Set<string> } = { id: "", paths: new Set() };
+
+  #freshPath(drive: string, id: string): string {
+    if (this.#used.id !== id) this.#used = { id, paths: new Set() };
+    let path = childPath(this.#stateDir, drive, id, "qcow2");
+    for (let n = 2; this.#used.paths.has(path); n++) {
+      path = childPath(this.#stateDir, drive, `${id}-${n}`, "qcow2");
+    }
+    this.#used.paths.add(path);
+    return path;
   }
 
   /** Background unit: opens one spare whose file is ready. True when it did something. */
@@ -583,7 +682,8 @@ export class DiskFreezer {
         spare.layer = openSpare(spare.path, spare.bytes);
         spare.bytes = null;
         spare.state = "open";
-      } catch {
+      } catch (e) {
+        this.lastError = e;
         spare.state = "failed";
       }
       return true;

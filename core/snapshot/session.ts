@@ -42,7 +42,12 @@ export interface SessionOptions {
   readonly eager?: readonly string[];
   /** Shared writer (the rewind ring uses the same one); a new one by default. */
   readonly writer?: LiveSnapshotWriter;
+  /** Makes disk child files (tests pass one with a fake worker); the session closes it. */
+  readonly maker?: SpareMaker;
 }
+
+/** How long {@link SnapshotSession.close} lets background work finish before cutting the worker off. */
+const CLOSE_GRACE_MS = 1000;
 
 /** Status for the front end's status line. */
 export interface SessionStatus {
@@ -103,7 +108,7 @@ export class SnapshotSession {
     this.#eager = options.eager ?? [];
     this.writer = options.writer ?? new LiveSnapshotWriter();
     // With drives, the worker lives until close(): a restore must not wait for it to start.
-    this.#maker = new SpareMaker({ keepAlive: this.#drives.length > 0 });
+    this.#maker = options.maker ?? new SpareMaker({ keepAlive: this.#drives.length > 0 });
     this.freezer = this.#drives.length > 0 ? new DiskFreezer(this.#drives, this.#dir.dir, this.#maker) : null;
   }
 
@@ -113,7 +118,7 @@ export class SnapshotSession {
    * snapshot and restore; call it once up front for the first snapshot.
    */
   prepareNext(): void {
-    if (this.freezer === null) return;
+    if (this.freezer === null || this.#closed) return;
     this.#nextId ??= this.#dir.newId();
     this.#maker.warm();
     try {
@@ -198,14 +203,21 @@ export class SnapshotSession {
     r?.work.then((w) => w.disks?.abort(), () => {});
   }
 
-  /** Drops the prepared disk children (deleting their files) and ends their worker. */
+  /**
+   * Drops the prepared disk children (deleting their files) and ends their worker. Settles within
+   * about {@link CLOSE_GRACE_MS}: work still waiting for the worker then fails (the worker ends).
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const ready = this.#ready;
     this.#dropReady();
-    await ready?.work.catch(() => null);
-    await this.freezer?.dispose();
-    this.#maker.close();
+    const work = Promise.allSettled([ready?.work, this.freezer?.dispose()]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([work, new Promise((r) => timer = setTimeout(r, CLOSE_GRACE_MS))]);
+    clearTimeout(timer);
+    // Whatever still waits for a child file fails now, so the work above ends.
+    this.#maker.close(new Error("snapshot session closed"));
+    await work;
   }
 
   /** The snapshot the next one will be a child (and diff) of. */

@@ -1,0 +1,249 @@
+/**
+ * The child file worker's requests always settle, and a spare made again for the same snapshot
+ * (its top changed, e.g. after a restore) gets a file of its own. A fake worker (same thread,
+ * deterministic) stands in for core/snapshot/spare_worker.ts.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openChain } from "../../disks/chain.ts";
+import { createImage } from "../../disks/open.ts";
+import { createQcow2Image } from "../../disks/formats/registry.ts";
+import { DiskFreezer, DiskSlot, SpareMaker, type SpareWorkerPort } from "../../core/snapshot/disk_freeze.ts";
+import type { SpareReply, SpareRequest } from "../../core/snapshot/spare_worker.ts";
+import { SnapshotError } from "../../core/snapshot/errors.ts";
+import { SnapshotSession } from "../../core/snapshot/session.ts";
+import { StateDir } from "../../core/snapshot/state_dir.ts";
+import { FakeMachine } from "./fake_machine.ts";
+
+/**
+ * Does what the worker does, on this thread: the file is made inside postMessage (before any
+ * pending asynchronous deletion can run), the answer arrives in a microtask. `drop` loses requests.
+ */
+class FakeSpareWorker implements SpareWorkerPort {
+  onmessage: ((e: MessageEvent<SpareReply>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  onmessageerror: ((e: MessageEvent) => void) | null = null;
+  terminated = false;
+  readonly requests: SpareRequest[] = [];
+
+  constructor(readonly drop: (r: SpareRequest) => boolean = () => false) {}
+
+  postMessage(r: SpareRequest): void {
+    this.requests.push(r);
+    if (this.drop(r)) return;
+    let error: string | null = null;
+    try {
+      createQcow2Image(r.path, { size: r.size, backingFile: r.backingFile, backingFormat: r.backingFormat });
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const data: SpareReply = { seq: r.seq, error, preload: null };
+    queueMicrotask(() => {
+      if (!this.terminated) this.onmessage?.(new MessageEvent("message", { data }));
+    });
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+function tick(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+async function pumpUntil<T>(session: SnapshotSession, p: Promise<T>): Promise<T> {
+  let settled = false;
+  p.then(() => settled = true, () => settled = true);
+  for (let i = 0; !settled && i < 100_000; i++) {
+    session.pump(1);
+    await tick();
+  }
+  return await p;
+}
+
+function sector(fill: number): Uint8Array {
+  return new Uint8Array(512).fill(fill);
+}
+
+function readSector(slot: DiskSlot, lba: number): number {
+  const b = new Uint8Array(512);
+  slot.read(lba, 1, b);
+  return b[0];
+}
+
+Deno.test("a spare made again for the same snapshot after the top changed gets its own file and opens", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-" });
+  try {
+    const image = join(tmp, "disk.img");
+    createImage(image, { size: 1 << 20 });
+    const slot = new DiskSlot(openChain(image));
+    const stateDir = join(tmp, "state");
+    Deno.mkdirSync(stateDir);
+    const maker = new SpareMaker({ keepAlive: true, spawn: () => new FakeSpareWorker() });
+    const freezer = new DiskFreezer([{ drive: "c", slot }], stateDir, maker);
+    const pumpReady = async (id: string) => {
+      for (let i = 0; i < 200 && !freezer.ready(id); i++) {
+        freezer.pump();
+        await tick();
+      }
+    };
+    freezer.prepare("X");
+    await pumpReady("X");
+    assert.ok(freezer.ready("X"));
+    const first = join(stateDir, "c-X.qcow2");
+    // The top changes (as a restore switches the chain): the same snapshot id is prepared again.
+    // The first spare's file is deleted asynchronously; the new one must not collide with it.
+    slot.chain.pushChild(join(tmp, "branch.qcow2"), "qcow2");
+    freezer.prepare("X");
+    await pumpReady("X");
+    assert.ok(freezer.ready("X"), `spare not made again: ${freezer.lastError}`);
+    assert.equal(freezer.lastError, null);
+    const pending = freezer.freeze("X");
+    assert.equal(freezer.slowFreezes, 0, "the freeze was a flip");
+    const top = slot.chain.top.path;
+    assert.notEqual(top, first);
+    for (let i = 0; i < 200 && !pending.settle(); i++) await tick();
+    assert.ok(pending.settle());
+    for (let i = 0; i < 20; i++) await tick(); // the discarded spare's deletion has run
+    assert.ok(Deno.statSync(top).isFile, "the new top's file is still there");
+    assert.throws(() => Deno.statSync(first), Deno.errors.NotFound);
+    slot.write(0, 1, sector(0x77));
+    assert.equal(readSector(slot, 0), 0x77);
+    await freezer.dispose();
+    slot.close();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a child file request the worker never answers fails with one line, and the next gets a new worker", async () => {
+  const workers: FakeSpareWorker[] = [];
+  let lose = true;
+  const maker = new SpareMaker({
+    keepAlive: true,
+    replyTimeoutMs: 50,
+    spawn: () => {
+      const w = new FakeSpareWorker(() => lose);
+      workers.push(w);
+      return w;
+    },
+  });
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-" });
+  try {
+    const image = join(tmp, "disk.img");
+    createImage(image, { size: 1 << 20 });
+    await assert.rejects(
+      maker.create(join(tmp, "a.qcow2"), 1 << 20, image, "raw"),
+      /^Error: child file worker did not answer in 50 ms \(a\.qcow2\)$/,
+    );
+    assert.ok(workers[0].terminated, "the stuck worker was ended");
+    lose = false;
+    assert.equal(await maker.create(join(tmp, "b.qcow2"), 1 << 20, image, "raw"), null);
+    assert.equal(workers.length, 2);
+  } finally {
+    maker.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a worker error or an unreadable reply fails the pending requests", async () => {
+  const failWith = (fire: (w: FakeSpareWorker) => void) =>
+    new SpareMaker({
+      spawn: () => {
+        const w = new FakeSpareWorker(() => true);
+        queueMicrotask(() => fire(w));
+        return w;
+      },
+    });
+  const a = failWith((w) => w.onerror?.(new ErrorEvent("error", { message: "boom", cancelable: true })));
+  await assert.rejects(a.create("/nonexistent/a.qcow2", 512, "/nonexistent/b", "raw"), /worker failed: boom/);
+  const b = failWith((w) => w.onmessageerror?.(new MessageEvent("messageerror")));
+  await assert.rejects(b.create("/nonexistent/a.qcow2", 512, "/nonexistent/b", "raw"), /could not be read/);
+});
+
+Deno.test("a restore whose child file reply is lost fails with one line; the guest runs on and a retry restores", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-session-" });
+  try {
+    const image = join(tmp, "disk.img");
+    createImage(image, { size: 1 << 20 });
+    const slot = new DiskSlot(openChain(image));
+    let loseRestores = true;
+    const maker = new SpareMaker({
+      keepAlive: true,
+      replyTimeoutMs: 100,
+      spawn: () => new FakeSpareWorker((r) => loseRestores && r.path.includes("-restore")),
+    });
+    const m = new FakeMachine(5);
+    const session = new SnapshotSession({
+      target: m.target,
+      stateDir: new StateDir(join(tmp, "state")),
+      drives: [{ drive: "c", slot }],
+      maker,
+    });
+    slot.write(0, 1, sector(0xAA));
+    m.ram.write8(0x3000, 0x11);
+    session.prepareNext();
+    const one = await pumpUntil(session, session.snapshot("one"));
+    slot.write(0, 1, sector(0xBB));
+    m.ram.write8(0x3000, 0x22);
+
+    // Both the background preparation and the cold path lose their reply: the restore fails.
+    const err = await pumpUntil(session, session.restore(one.id)).then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof SnapshotError, `got ${err}`);
+    assert.match(err.message, /did not answer in 100 ms/);
+    assert.ok(!err.message.includes("\n"));
+    // Nothing changed: the guest and its disk run on.
+    assert.equal(session.status.restoring, false);
+    assert.equal(readSector(slot, 0), 0xBB);
+    assert.equal(m.ram.read8(0x3000), 0x22);
+    slot.write(1, 1, sector(0xCC));
+
+    loseRestores = false;
+    await pumpUntil(session, session.restore(one.id));
+    session.pump(Number.POSITIVE_INFINITY);
+    while (session.status.restoring) session.pump(Number.POSITIVE_INFINITY);
+    assert.equal(readSector(slot, 0), 0xAA);
+    assert.equal(readSector(slot, 1), 0);
+    assert.equal(m.ram.read8(0x3000), 0x11);
+    await session.idle();
+    await session.close();
+    slot.close();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("SnapshotSession.close() settles while a prepared restore waits for a worker that never answers", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-session-" });
+  try {
+    const image = join(tmp, "disk.img");
+    createImage(image, { size: 1 << 20 });
+    const slot = new DiskSlot(openChain(image));
+    const worker = new FakeSpareWorker((r) => r.path.includes("-restore"));
+    // The default reply timeout (10 s): close() must not wait for it.
+    const maker = new SpareMaker({ keepAlive: true, spawn: () => worker });
+    const m = new FakeMachine(5);
+    const session = new SnapshotSession({
+      target: m.target,
+      stateDir: new StateDir(join(tmp, "state")),
+      drives: [{ drive: "c", slot }],
+      maker,
+    });
+    session.prepareNext();
+    await pumpUntil(session, session.snapshot("one"));
+    for (let i = 0; i < 2000 && !worker.requests.some((r) => r.path.includes("-restore")); i++) {
+      session.pump(1);
+      await tick();
+    }
+    assert.ok(worker.requests.some((r) => r.path.includes("-restore")), "the restore preparation is waiting");
+    const t0 = performance.now();
+    await session.close();
+    const took = performance.now() - t0;
+    assert.ok(took < 3000, `close() took ${took.toFixed(0)} ms`);
+    assert.ok(worker.terminated);
+    slot.close();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
