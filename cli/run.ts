@@ -52,6 +52,11 @@ export function registerRun(program: Command): void {
       new Option("--boot <drive>", "boot drive first (default: a if there is a floppy)").choices(["a", "c"]),
     )
     .addOption(new Option("--cpu <model>", "CPU model").choices(["8086", "80186"]).default("80186"))
+    .option(
+      "--mhz <n>",
+      "emulated CPU clock in MHz (default 8, an IBM PC/AT; 16-33 suits later DOS games)",
+      parseMhz,
+    )
     .option("--turbo", "run flat out instead of at real-time speed")
     .option("--write", "write guest changes to the images (default: kept in memory, images untouched)")
     .addOption(
@@ -139,6 +144,8 @@ export function registerRun(program: Command): void {
 /** The parsed options of `run`. */
 export interface RunOptions {
   cpu: CpuModel;
+  /** Emulated CPU clock in MHz; the machine's default when absent. */
+  mhz?: number;
   boot?: "a" | "c";
   turbo?: true;
   write?: true;
@@ -180,7 +187,11 @@ export async function runCommand(requests: DiskRequest[], options: RunOptions): 
     });
     const floppies = disks.floppies.map((c) => new DiskSlot(c));
     const hardDisks = disks.hardDisks.map((c) => new DiskSlot(c));
-    const machine = buildMachine({ floppies, hardDisks }, { cpu: options.cpu, boot: options.boot });
+    const machine = buildMachine({ floppies, hardDisks }, {
+      cpu: options.cpu,
+      boot: options.boot,
+      ...(options.mhz !== undefined ? { cpuHz: Math.round(options.mhz * 1e6) } : {}),
+    });
     snapshots = new SnapshotController({
       machine,
       stateDir: restore?.stateDir ?? options.stateDir ?? defaultStateDir(requests[0].path),
@@ -247,4 +258,13 @@ export function restoreTarget(
 export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/^tty86: /, "").split("\n")[0];
+}
+
+/** Parses `--mhz`: a clock from 1 to 1000 MHz (fractions allowed, e.g. 4.77). */
+export function parseMhz(value: string): number {
+  const mhz = Number(value);
+  if (!Number.isFinite(mhz) || mhz < 1 || mhz > 1000) {
+    throw new InvalidArgumentError(`expected a clock from 1 to 1000 MHz, got "${value}"`);
+  }
+  return mhz;
 }

@@ -15,6 +15,8 @@ export interface MachineChoices {
   cpu: CpuModel;
   /** First boot drive; the other one is tried next. Default: A: if there is a floppy, else C:. */
   boot?: "a" | "c";
+  /** Emulated CPU clock in Hz (default: the machine's, an 8 MHz AT). */
+  cpuHz?: number;
 }
 
 /** A powered-on machine with the disks attached. */
@@ -28,6 +30,7 @@ export function buildMachine(
     floppies: [...disks.floppies],
     hardDisks: [...disks.hardDisks],
     bootOrder: first === "a" ? ["a", "c"] : ["c", "a"],
+    ...(choices.cpuHz !== undefined ? { cpuHz: choices.cpuHz } : {}),
   });
   machine.powerOn();
   return machine;
