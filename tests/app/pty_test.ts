@@ -6,32 +6,7 @@
  */
 import assert from "node:assert/strict";
 import * as pty from "node-pty";
-import xterm from "@xterm/headless";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-const COLS = 100;
-const ROWS = 40;
-
-type XtermModule = typeof xterm & { default?: typeof xterm };
-const Terminal = ((xterm as XtermModule).default ?? xterm).Terminal;
-
-/** The visible screen as text. */
-function screen(term: InstanceType<typeof Terminal>): string {
-  const lines: string[] = [];
-  const buffer = term.buffer.active;
-  for (let i = 0; i < term.rows; i++) {
-    lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? "");
-  }
-  return lines.join("\n");
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = performance.now();
-  while (!test()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { COLS, ROOT, ROWS, screen, Terminal, waitFor } from "./pty_harness.ts";
 
 Deno.test("tty86 in a PTY: demo menu, snake with arrow keys, Ctrl-] q, terminal restored", async () => {
   const script = `'${Deno.execPath()}' run -A main.ts run --render halfblock; echo "EXIT=$?"; stty -a`;

@@ -6,31 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as pty from "node-pty";
-import xterm from "@xterm/headless";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-const COLS = 100;
-const ROWS = 40;
-
-type XtermModule = typeof xterm & { default?: typeof xterm };
-const Terminal = ((xterm as XtermModule).default ?? xterm).Terminal;
-
-function screen(term: InstanceType<typeof Terminal>): string {
-  const lines: string[] = [];
-  const buffer = term.buffer.active;
-  for (let i = 0; i < term.rows; i++) {
-    lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? "");
-  }
-  return lines.join("\n");
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = performance.now();
-  while (!test()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { COLS, ROOT, ROWS, screen, Terminal, waitFor } from "./pty_harness.ts";
 
 Deno.test("tty86 in a PTY: Ctrl-] s snapshot, Ctrl-] t tree panel, Esc, Ctrl-] q, terminal restored", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "tty86-snappty-" });

@@ -1,0 +1,33 @@
+/**
+ * Shared pieces of the PTY tests: the repository root, the terminal size, a headless
+ * terminal that replays the PTY's output (and answers tty86's probe), the screen as text,
+ * and a bounded wait.
+ */
+import xterm from "@xterm/headless";
+
+export const ROOT = new URL("../../", import.meta.url).pathname;
+export const COLS = 100;
+export const ROWS = 40;
+
+type XtermModule = typeof xterm & { default?: typeof xterm };
+/** @xterm/headless's Terminal class (the package's default export differs between loaders). */
+export const Terminal = ((xterm as XtermModule).default ?? xterm).Terminal;
+
+/** The visible screen as text. */
+export function screen(term: InstanceType<typeof Terminal>): string {
+  const lines: string[] = [];
+  const buffer = term.buffer.active;
+  for (let i = 0; i < term.rows; i++) {
+    lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? "");
+  }
+  return lines.join("\n");
+}
+
+/** Polls `test` every 50 ms; throws naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, test: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = performance.now();
+  while (!test()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
