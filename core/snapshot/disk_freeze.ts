@@ -174,19 +174,46 @@ function breathe(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** Opening time one event-loop turn of {@link prepareDisks} may spend before it lets the loop run. */
+export const PREPARE_TURN_BUDGET_MS = 0.7;
+
+/** Options of {@link prepareDisks}. */
+export interface PrepareDisksOptions {
+  /** Asks `maker` for the children ahead of its queued requests (a restore the user waits for). */
+  readonly priority?: boolean;
+  /** Opening time per turn ({@link PREPARE_TURN_BUDGET_MS}). */
+  readonly turnBudgetMs?: number;
+  /** The clock that measures a turn (default: performance.now). */
+  readonly now?: () => number;
+  /** Lets the loop run (default: one macrotask turn). */
+  readonly breathe?: () => Promise<void>;
+}
+
 /**
  * {@link reopenDisks} without blocking the loop: each record's frozen layer is verified,
- * its chain opened one layer per event-loop turn (read-only), and its new writable child
- * created by `maker`'s worker (create, fsync, rename, directory fsync off the thread) and
- * opened. Nothing is attached: {@link PreparedDisks.attach} does that in the pause. VHD
- * tops get their child the old way (created here, still before the pause).
+ * its chain opened (read-only) layer after layer until a turn has spent
+ * {@link PrepareDisksOptions.turnBudgetMs} of opening, then the event loop runs before the
+ * next layer; its new writable child is created by `maker`'s worker (create, fsync, rename,
+ * directory fsync off the thread) and opened. Nothing is attached: {@link PreparedDisks.attach}
+ * does that in the pause. VHD tops get their child the old way (created here, still before the pause).
  */
 export async function prepareDisks(
   records: readonly DiskRecord[],
   stateDir: string,
   tag: string,
   maker: SpareMaker,
+  options: PrepareDisksOptions = {},
 ): Promise<PreparedDisks> {
+  const now = options.now ?? (() => performance.now());
+  const yieldTurn = options.breathe ?? breathe;
+  const budget = options.turnBudgetMs ?? PREPARE_TURN_BUDGET_MS;
+  let turnStart = now();
+  /** Lets the loop run once this turn's opening has spent the budget. */
+  const maybeBreathe = async () => {
+    if (now() - turnStart < budget) return;
+    await yieldTurn();
+    turnStart = now();
+  };
   const out: { drive: string; chain: DiskChain; child: DiskLayer | null; childPath: string }[] = [];
   const made: string[] = [];
   const closeAll = () => {
@@ -219,10 +246,12 @@ export async function prepareDisks(
             // The worker makes the child while the rest of the chain opens.
             path = childPath(stateDir, r.drive, tag, "qcow2");
             made.push(path);
-            creating = maker.create(path, layer.sectorCount * 512, layer.path, layer.format);
+            creating = maker.create(path, layer.sectorCount * 512, layer.path, layer.format, {
+              priority: options.priority ?? false,
+            });
             creating.catch(() => {});
           }
-          await breathe();
+          await maybeBreathe();
         }
       } catch (e) {
         steps.return(undefined as never);
@@ -233,6 +262,7 @@ export async function prepareDisks(
       out.push(entry);
       if (creating !== null) {
         const bytes = await creating;
+        turnStart = now();
         const child = openSpare(path, bytes);
         entry.child = child;
         const problem = child.parentRef?.verify?.(chain.top) ?? null;
@@ -408,6 +438,10 @@ export class SpareMaker {
   readonly #timeoutMs: number;
   #worker: SpareWorkerPort | null = null;
   #pending = new Map<number, PendingSpare>();
+  /** Requests not yet sent: the worker gets one at a time, so a priority request can go first. */
+  #queue: { readonly request: SpareRequest; readonly priority: boolean }[] = [];
+  /** The request the worker is working on (null: none). */
+  #inFlight: number | null = null;
   #seq = 0;
 
   constructor(options: SpareMakerOptions = {}) {
@@ -423,13 +457,16 @@ export class SpareMaker {
 
   /**
    * Creates `path` as an empty qcow2 child of `backingPath`; resolves with the new file's
-   * bytes (for {@link openSpare}), or null when the worker did not send them.
+   * bytes (for {@link openSpare}), or null when the worker did not send them. Requests are
+   * served in order, except that a `priority` one goes ahead of every request not yet sent
+   * (behind earlier priority ones). The reply timeout counts from this call.
    */
   create(
     path: string,
     size: number,
     backingPath: string,
     backingFormat: ImageFormat,
+    options: { readonly priority?: boolean } = {},
   ): Promise<Qcow2Preload | null> {
     const seq = ++this.#seq;
     const backingFile = relative(dirname(resolve(path)), resolve(backingPath)) || basename(backingPath);
@@ -443,12 +480,29 @@ export class SpareMaker {
       }, this.#timeoutMs);
       this.#pending.set(seq, { resolve: resolvePromise, reject, timer });
       const request: SpareRequest = { seq, path, size, backingFile, backingFormat };
+      const priority = options.priority ?? false;
+      const at = priority ? this.#queue.findIndex((q) => !q.priority) : -1;
+      if (at < 0) this.#queue.push({ request, priority });
+      else this.#queue.splice(at, 0, { request, priority });
+      this.#sendNext();
+    });
+  }
+
+  /** Sends the next queued request when the worker has none. */
+  #sendNext(): void {
+    while (this.#inFlight === null) {
+      const next = this.#queue.shift();
+      if (next === undefined) return;
+      const seq = next.request.seq;
+      if (!this.#pending.has(seq)) continue; // already failed
       try {
-        this.#spawn().postMessage(request);
+        this.#inFlight = seq;
+        this.#spawn().postMessage(next.request);
       } catch (e) {
+        this.#inFlight = null;
         this.#settle(seq)?.reject(new Error(`child file worker: ${describeError(e)}`));
       }
-    });
+    }
   }
 
   /** Takes request `seq` out of the pending set (its timer cleared), or undefined. */
@@ -466,9 +520,11 @@ export class SpareMaker {
     worker.onmessage = (e: MessageEvent<SpareReply>) => {
       if (this.#worker !== worker) return; // a replaced worker's late answer: its requests failed
       const p = this.#settle(e.data.seq);
+      if (e.data.seq === this.#inFlight) this.#inFlight = null;
       if (e.data.error === null) p?.resolve(e.data.preload ?? null);
       else p?.reject(new Error(e.data.error));
       if (this.#pending.size === 0 && !this.#keepAlive) this.close();
+      else this.#sendNext();
     };
     worker.onmessageerror = () => {
       if (this.#worker === worker) this.close(new Error("child file worker: a reply could not be read"));
@@ -485,6 +541,8 @@ export class SpareMaker {
   close(error = new Error("closed")): void {
     const worker = this.#worker;
     this.#worker = null;
+    this.#inFlight = null;
+    this.#queue = [];
     try {
       worker?.terminate();
     } catch {

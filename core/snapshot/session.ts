@@ -314,7 +314,10 @@ export class SnapshotSession {
     };
     const tag = `${this.#dir.newId()}-restore`;
     const prepare = (disks: readonly DiskRecord[]) =>
-      disks.length === 0 ? Promise.resolve(null) : prepareDisks(disks, this.#dir.dir, tag, this.#maker);
+      disks.length === 0
+        ? Promise.resolve(null)
+        // The user waits for this one: its children go ahead of queued spares and preparations.
+        : prepareDisks(disks, this.#dir.dir, tag, this.#maker, { priority: true });
     // The index names the disks: their chains open (and new children are made by the worker)
     // while the snapshot file is read and verified.
     let listed: readonly DiskRecord[] | null = null;
