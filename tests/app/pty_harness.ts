@@ -3,6 +3,7 @@
  * terminal that replays the PTY's output (and answers tty86's probe), the screen as text,
  * and a bounded wait.
  */
+import * as pty from "node-pty";
 import xterm from "@xterm/headless";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -29,5 +30,34 @@ export async function waitFor(what: string, test: () => boolean, timeoutMs = 20_
   while (!test()) {
     if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * tty86 (or any shell script) running in a real PTY whose output is replayed into a headless
+ * terminal; the headless terminal answers the program's probe queries, as a real one would.
+ */
+export class PtyRun {
+  readonly child: pty.IPty;
+  readonly term: InstanceType<typeof Terminal>;
+  /** Everything the program wrote so far. */
+  output = "";
+  exited = false;
+
+  constructor(script: string) {
+    this.child = pty.spawn("/bin/sh", ["-c", script], {
+      cols: COLS,
+      rows: ROWS,
+      name: "xterm-256color",
+      cwd: ROOT,
+      env: { ...Deno.env.toObject(), TERM: "xterm-256color", COLORTERM: "truecolor" },
+    });
+    this.term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0 });
+    this.term.onData((reply: string) => this.child.write(reply));
+    this.child.onData((data: string) => {
+      this.output += data;
+      this.term.write(data);
+    });
+    this.child.onExit(() => (this.exited = true));
   }
 }

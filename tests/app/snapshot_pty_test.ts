@@ -5,35 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import * as pty from "node-pty";
-import { COLS, ROOT, ROWS, screen, Terminal, waitFor } from "./pty_harness.ts";
+import { PtyRun, screen, waitFor } from "./pty_harness.ts";
 
 Deno.test("tty86 in a PTY: Ctrl-] s snapshot, Ctrl-] t tree panel, Esc, Ctrl-] q, terminal restored", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "tty86-snappty-" });
   const stateDir = join(tmp, "state");
   const script = `'${Deno.execPath()}' run -A main.ts run --render text --state-dir '${stateDir}'; ` +
     `echo "EXIT=$?"; stty -a`;
-  const child = pty.spawn("/bin/sh", ["-c", script], {
-    cols: COLS,
-    rows: ROWS,
-    name: "xterm-256color",
-    cwd: ROOT,
-    env: { ...Deno.env.toObject(), TERM: "xterm-256color", COLORTERM: "truecolor" },
-  });
-  const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0 });
-  term.onData((reply: string) => child.write(reply));
-  let output = "";
-  let exited = false;
-  child.onData((data: string) => {
-    output += data;
-    term.write(data);
-  });
-  child.onExit(() => (exited = true));
+  const run = new PtyRun(script);
+  const { child, term } = run;
   try {
     await waitFor("the demo menu", () => screen(term).includes("demo disk"));
     child.write("\x1ds");
-    await waitFor("the snapshot to be saved", () => /snapshot \S+ saved/.test(output));
-    const id = /snapshot (\S+) saved/.exec(output)![1];
+    await waitFor("the snapshot to be saved", () => /snapshot \S+ saved/.test(run.output));
+    const id = /snapshot (\S+) saved/.exec(run.output)![1];
     const index = JSON.parse(Deno.readTextFileSync(join(stateDir, "index.json")));
     assert.deepEqual(index.snapshots.map((s: { id: string }) => s.id), [id]);
 
@@ -51,14 +36,14 @@ Deno.test("tty86 in a PTY: Ctrl-] s snapshot, Ctrl-] t tree panel, Esc, Ctrl-] q
 
     child.write("\x1d");
     child.write("q");
-    await waitFor("exit", () => exited && output.includes("EXIT="), 15_000);
+    await waitFor("exit", () => run.exited && run.output.includes("EXIT="), 15_000);
   } finally {
-    if (!exited) child.kill();
+    if (!run.exited) child.kill();
     term.dispose();
   }
-  const at = output.indexOf("EXIT=");
-  const afterChild = output.slice(at);
-  const beforeExit = output.slice(0, at);
+  const at = run.output.indexOf("EXIT=");
+  const afterChild = run.output.slice(at);
+  const beforeExit = run.output.slice(0, at);
   assert.ok(afterChild.startsWith("EXIT=0"), afterChild.slice(0, 200));
   assert.ok(
     beforeExit.lastIndexOf("\x1b[?1049l") > beforeExit.lastIndexOf("\x1b[?1049h"),
@@ -78,39 +63,25 @@ Deno.test("tty86 in a PTY: Ctrl-] r restores the latest snapshot (menu back afte
   const stateDir = join(tmp, "state");
   const script =
     `'${Deno.execPath()}' run -A main.ts run --render text --state-dir '${stateDir}'; echo "EXIT=$?"`;
-  const child = pty.spawn("/bin/sh", ["-c", script], {
-    cols: COLS,
-    rows: ROWS,
-    name: "xterm-256color",
-    cwd: ROOT,
-    env: { ...Deno.env.toObject(), TERM: "xterm-256color", COLORTERM: "truecolor" },
-  });
-  const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0 });
-  term.onData((reply: string) => child.write(reply));
-  let output = "";
-  let exited = false;
-  child.onData((data: string) => {
-    output += data;
-    term.write(data);
-  });
-  child.onExit(() => (exited = true));
+  const run = new PtyRun(script);
+  const { child, term } = run;
   try {
     await waitFor("the demo menu", () => screen(term).includes("demo disk"));
     child.write("\x1ds");
-    await waitFor("the snapshot to be saved", () => /snapshot \S+ saved/.test(output));
-    const id = /snapshot (\S+) saved/.exec(output)![1];
+    await waitFor("the snapshot to be saved", () => /snapshot \S+ saved/.test(run.output));
+    const id = /snapshot (\S+) saved/.exec(run.output)![1];
     child.write("1"); // the fire: the menu leaves the screen
     await waitFor("the fire", () => !screen(term).includes("demo disk"));
     child.write("\x1dr");
-    await waitFor("the restore note", () => output.includes(`restored ${id}`));
+    await waitFor("the restore note", () => run.output.includes(`restored ${id}`));
     await waitFor("the menu again", () => screen(term).includes("demo disk"));
     child.write("\x1d");
     child.write("q");
-    await waitFor("exit", () => exited && output.includes("EXIT="), 15_000);
+    await waitFor("exit", () => run.exited && run.output.includes("EXIT="), 15_000);
   } finally {
-    if (!exited) child.kill();
+    if (!run.exited) child.kill();
     term.dispose();
   }
-  assert.ok(output.slice(output.indexOf("EXIT=")).startsWith("EXIT=0"));
+  assert.ok(run.output.slice(run.output.indexOf("EXIT=")).startsWith("EXIT=0"));
   await Deno.remove(tmp, { recursive: true });
 });
