@@ -6,53 +6,24 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { openChain } from "../../disks/chain.ts";
-import { DiskSlot } from "../../core/snapshot/disk_freeze.ts";
-import { openBootDisks } from "../../tui/app/boot_disks.ts";
-import { buildMachine } from "../../tui/app/build_machine.ts";
-import { SnapshotController } from "../../tui/app/snapshots.ts";
+import { rewindRig } from "./rewind_rig.ts";
 import { DEMO_IMG } from "../helpers/guest_driver.ts";
 
 const SECTOR = 61;
 
 Deno.test("a rewind ring of 2 with 10 points keeps the chain depth bounded and restores each point's disk", async () => {
-  const tmp = await Deno.makeTempDir({ prefix: "tty86-merge-" });
-  const disks = openBootDisks([{ path: DEMO_IMG, kind: "floppy" }], { write: false });
-  const slot = new DiskSlot(disks.floppies[0]);
-  const machine = buildMachine({ floppies: [slot], hardDisks: [] }, { cpu: "80186" });
-  let clock = 0;
-  const snaps = new SnapshotController({
-    machine,
-    stateDir: join(tmp, "state"),
-    drives: [{ drive: "a", slot }],
-    write: false,
-    allowParentDirs: [],
-    rewind: { intervalMs: 1000, count: 2 },
-    now: () => clock,
-  });
-  const slice = Math.round(machine.clock.hz * 0.0015);
-  const step = async (until: () => boolean, what: string) => {
-    for (let i = 0; !until(); i++) {
-      if (i > 4_000) {
-        throw new Error(
-          `timed out waiting for ${what} (merges ${snaps.merges}, index ${snaps.dir.readIndex().snapshots.length}, depth ${slot.chain.layers.length})`,
-        );
-      }
-      machine.runCycles(slice);
-      snaps.pump(0.5);
-      if (i % 4 === 0) await new Promise((r) => setTimeout(r, 0));
-    }
-  };
+  const { tmp, slot, machine, snaps, step, takePoint } = await rewindRig(
+    "tty86-merge-",
+    4_000,
+    () =>
+      ` (merges ${snaps.merges}, index ${snaps.dir.readIndex().snapshots.length}, depth ${slot.chain.layers.length})`,
+  );
   const sectorByte = () => {
     const b = new Uint8Array(512);
     slot.read(SECTOR, 1, b);
     return b[0];
   };
   const fill = (v: number) => new Uint8Array(512).fill(v);
-  const takePoint = async () => {
-    const last = snaps.rewindRing.at(-1);
-    clock += 1000;
-    await step(() => snaps.rewindRing.length > 0 && snaps.rewindRing.at(-1) !== last, "a rewind point");
-  };
   try {
     await step(() => machine.emulatedSeconds() > 2, "the boot");
     const depths: number[] = [];
