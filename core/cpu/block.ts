@@ -1,15 +1,24 @@
 /**
- * Basic-block compiler: straight-line runs of guest instructions starting at one linear
- * address are translated into JavaScript source from fixed templates (the common opcodes,
- * mirroring fast.ts) and a delegation call to the general handler for the rest, compiled
- * once with `new Function` and cached by linear address. A block runs many instructions
- * with no per-instruction dispatch, IP store or attention check.
+ * Block compiler: straight-line runs of guest instructions (blocks) are translated into
+ * JavaScript source from fixed templates (the common opcodes, mirroring fast.ts) and a
+ * delegation call to the general handler for the rest, compiled once with `new Function`.
+ * A block runs many instructions with no per-instruction dispatch, IP store or attention
+ * check.
+ *
+ * Regions: one function holds the block where it is entered and, breadth first, the blocks
+ * that block's static exits (Jcc, LOOP, JMP, CALL, fall-through) lead to in the same 4 KiB
+ * page, up to MAX_REGION_INSTRUCTIONS. The blocks are the cases of a `switch (pc)` in a loop,
+ * so a transfer between them is a `continue` after the next block's budget check, and a RET
+ * to one of them stays inside too; a loop spanning several blocks (a CRC's bit loop, a sieve)
+ * never returns to the dispatcher. Regions are cached by their entry's linear address; a
+ * block may appear in several regions.
  *
  * Why generating code is safe: the source is assembled only from the templates below and
  * from numbers (opcode bytes, displacements, immediates, addresses, cycle counts) decoded
  * from guest memory and printed with `String(number)`; no guest string ever reaches it.
  *
- * Exactness, per block:
+ * Exactness, per block (and so per region: a transfer between blocks checks the next block's
+ * budget as the dispatcher would before entering it):
  * - Cycles and the instruction count grow per instruction exactly as in fast.ts; the block
  *   adds static sums, and an early exit stores only the executed part.
  * - The run budget is checked on entry against the static cycles of all but the last
@@ -30,20 +39,23 @@
  *   if it changed.
  *
  * Status: correct (tests/cpu/block_lockstep_test.ts, conformance) but off by default
- * (Cpu.compileBlocksDefault): cpumix gains (~51-58 -> ~77-103 MIPS per CPU-second), while a
- * FreeDOS boot loses some (fresh blocks start in V8's interpreter; see blockSettings) and the
- * demo's fire effect does not gain (its stores to the VGA's MMIO pages end blocks).
+ * (Cpu.compileBlocksDefault): cpumix gains (~51-58 -> ~120 MIPS per CPU-second with regions),
+ * while a FreeDOS boot loses some (fresh blocks start in V8's interpreter; see blockSettings)
+ * and the demo's fire effect does not gain (its stores to the VGA's MMIO pages end blocks).
+ * Generated functions are shared between CPUs (FACTORIES), so a second machine does not
+ * compile the same code again.
  */
 import { PAGE_CODE, PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE, type PagedMemory } from "../memory/paged_memory.ts";
 import type { Cpu } from "./cpu.ts";
 import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, EA_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
-import { delegate, DISP_LEN, JCC_TAKEN, OVR_INLINE, REG8, RM8, SEG_PREFIX } from "./fast.ts";
+import { delegate, DISP_LEN, OVR_INLINE, REG8, RM8, SEG_PREFIX } from "./fast.ts";
 import {
   ARITH_FLAGS,
   FLAG_AF,
   FLAG_CF,
   FLAG_DF,
   FLAG_OF,
+  FLAG_PF,
   FLAG_SF,
   FLAG_TF,
   FLAG_ZF,
@@ -62,6 +74,17 @@ export const blockSettings = { hotThreshold: 2000 };
 /** Most instructions in one block. */
 const MAX_INSTRUCTIONS = 32;
 
+/** Most instructions in one region (its blocks together). */
+const MAX_REGION_INSTRUCTIONS = 192;
+
+/**
+ * Block factories by generated source, shared by all CPUs: a second machine running the same
+ * code at the same addresses reuses the compiled (and possibly already optimised) function.
+ */
+const FACTORIES = new Map<string, BlockFactory>();
+/** The factory cache is dropped when it grows past this many sources. */
+const MAX_FACTORIES = 8192;
+
 /** Runs a block; returns 0 after a normal exit, 1 when it stopped before an instruction the interpreter must run. */
 type BlockFn = (end: number) => number;
 
@@ -76,7 +99,6 @@ type BlockFactory = (
   mem: PagedMemory,
   gen: Uint32Array,
   parity: Uint8Array,
-  jcc: Uint8Array,
   dlg: typeof delegate,
   sh8: typeof shift8,
   sh16: typeof shift16,
@@ -137,6 +159,35 @@ const END_AFTER = /* @__PURE__ */ (() => {
   ) t[op] = 1;
   return t;
 })();
+
+/**
+ * JavaScript condition (over the local `fl`) under which Jcc 70+n jumps: tests only the
+ * flags the condition reads.
+ */
+function jccCondition(n: number): string {
+  const sfNeOf = `((fl >>> 7) ^ (fl >>> 11)) & 1`;
+  const cond = [
+    `(fl & ${FLAG_OF}) !== 0`,
+    `(fl & ${FLAG_CF}) !== 0`,
+    `(fl & ${FLAG_ZF}) !== 0`,
+    `(fl & ${FLAG_CF | FLAG_ZF}) !== 0`,
+    `(fl & ${FLAG_SF}) !== 0`,
+    `(fl & ${FLAG_PF}) !== 0`,
+    `(${sfNeOf}) !== 0`,
+    `((fl & ${FLAG_ZF}) | (${sfNeOf})) !== 0`,
+  ][n >>> 1];
+  return (n & 1) === 0 ? cond : `!(${cond})`;
+}
+
+/** True if a block can start at `at` (IP `ip`): its first instruction is one a block runs. */
+function startable(bytes: Uint8Array, at: number, ip: number): boolean {
+  if ((at & (PAGE_SIZE - 1)) > PAGE_SIZE - 8 || ip > 0xFFF0) return false;
+  let op = bytes[at];
+  if (SEG_PREFIX[op] !== 0) op = bytes[++at];
+  if (EXCLUDE[op] !== 0) return false;
+  const reg = (bytes[at + 1] >>> 3) & 3;
+  return op !== 0x8E || reg === ES || reg === DS;
+}
 
 /**
  * Length of an instruction from its opcode and ModR/M byte (without prefixes). Only
@@ -266,92 +317,126 @@ export class BlockCache {
     }
   }
 
-  /** Decodes and compiles the block at linear address `lin` (= CS:ip). */
+  /**
+   * Decodes and compiles the region entered at linear address `lin` (= CS:ip): the block
+   * there and, breadth first, the blocks its static exits lead to in the same page.
+   */
   private compile(lin: number, ip: number): Block {
     const c = this.c;
     const page = lin >>> PAGE_SHIFT;
     const none: Block = { ip, page, gen: this.gen[page], budget: 0, fn: null };
     if ((c.pageFlags[page] & PAGE_MMIO) !== 0 || lin > c.addrMask - 16) return none;
-    const src = new Source(c.is186, c.shiftCountMask, c.addrMask, page, this.gen[page], c.sregs[CS], ip);
+    const csBase = c.sregs[CS] << 4;
+    const src = new Source(c.is186, c.shiftCountMask, c.addrMask, page, this.gen[page], c.sregs[CS]);
     const bytes = c.bytes;
-    let at = lin;
-    let cur = ip;
-    for (let i = 0; i < MAX_INSTRUCTIONS; i++) {
-      const inPage = at & (PAGE_SIZE - 1);
-      // All bytes of the instruction (at most 7 with one prefix) inside this page, no IP wrap.
-      if (at >>> PAGE_SHIFT !== page || inPage > PAGE_SIZE - 8 || cur > 0xFFF0) break;
-      let op = bytes[at];
-      let pfx = 0;
-      let ovr = -1;
-      if (SEG_PREFIX[op] !== 0) {
-        ovr = SEG_PREFIX[op] - 1;
-        pfx = 1;
-        op = bytes[at + 1];
+    const queue = [ip];
+    const ranges: number[] = [];
+    for (let q = 0; q < queue.length && src.total < MAX_REGION_INSTRUCTIONS; q++) {
+      const start = queue[q];
+      if (src.has(start)) continue;
+      const from = (csBase + start) & c.addrMask;
+      if (from >>> PAGE_SHIFT !== page || !startable(bytes, from, start)) continue;
+      src.begin(start);
+      let at = from;
+      let cur = start;
+      for (let i = 0; i < MAX_INSTRUCTIONS; i++) {
+        const inPage = at & (PAGE_SIZE - 1);
+        // All bytes of the instruction (at most 7 with one prefix) inside this page, no IP wrap.
+        if (at >>> PAGE_SHIFT !== page || inPage > PAGE_SIZE - 8 || cur > 0xFFF0) break;
+        let op = bytes[at];
+        let pfx = 0;
+        let ovr = -1;
+        if (SEG_PREFIX[op] !== 0) {
+          ovr = SEG_PREFIX[op] - 1;
+          pfx = 1;
+          op = bytes[at + 1];
+        }
+        if (EXCLUDE[op] !== 0) break;
+        const m = bytes[at + pfx + 1];
+        if (op === 0x8E && ((m >>> 3) & 3) !== ES && ((m >>> 3) & 3) !== DS) break; // MOV SS/CS
+        const len = pfx + insnLength(c.is186, op, m);
+        const ends = src.insn(cur, at + pfx, op, m, pfx, ovr, len, bytes);
+        at += len;
+        cur = (cur + len) & 0xFFFF;
+        if (ends) break;
       }
-      if (EXCLUDE[op] !== 0) break;
-      const m = bytes[at + pfx + 1];
-      if (op === 0x8E && ((m >>> 3) & 3) !== ES && ((m >>> 3) & 3) !== DS) break; // MOV SS/CS
-      const len = pfx + insnLength(c.is186, op, m);
-      const ends = src.insn(cur, at + pfx, op, m, pfx, ovr, len, bytes);
-      at += len;
-      cur = (cur + len) & 0xFFFF;
-      if (ends) break;
+      src.end(cur);
+      ranges.push(from, at);
+      for (const t of src.targets) queue.push(t);
+      src.targets.length = 0;
     }
-    if (src.count === 0) return none;
-    src.finish(cur);
-    for (let a = lin; a < at; a++) this.codeBytes[a] = 1;
+    if (src.total === 0) return none;
+    for (let r = 0; r < ranges.length; r += 2) this.codeBytes.fill(1, ranges[r], ranges[r + 1]);
     c.pageFlags[page] |= PAGE_CODE;
-    // See the module comment: the source holds only our templates and numbers.
-    const factory = new Function(
-      "c",
-      "regs",
-      "regs8",
-      "sregs",
-      "bytes",
-      "pf",
-      "mem",
-      "gen",
-      "parity",
-      "jcc",
-      "dlg",
-      "sh8",
-      "sh16",
-      src.text(),
-    ) as BlockFactory;
-    const [regs, regs8, sregs, mbytes, pf, mem, gen] = this.factoryArgs;
-    const fn = factory(
-      c,
-      regs,
-      regs8,
-      sregs,
-      mbytes,
-      pf,
-      mem,
-      gen,
-      PARITY,
-      JCC_TAKEN,
-      delegate,
-      shift8,
-      shift16,
-    );
+    const fn = this.build(src.text());
     this.compiled++;
-    return { ip, page, gen: this.gen[page], budget: src.budget, fn };
+    return { ip, page, gen: this.gen[page], budget: src.entryBudget(), fn };
+  }
+
+  /** The block function for `text`, its factory shared by every CPU (see FACTORIES). */
+  private build(text: string): BlockFn {
+    let factory = FACTORIES.get(text);
+    if (factory === undefined) {
+      if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+      // See the module comment: the source holds only our templates and numbers.
+      factory = new Function(
+        "c",
+        "regs",
+        "regs8",
+        "sregs",
+        "bytes",
+        "pf",
+        "mem",
+        "gen",
+        "parity",
+        "dlg",
+        "sh8",
+        "sh16",
+        text,
+      ) as BlockFactory;
+      FACTORIES.set(text, factory);
+    }
+    const [regs, regs8, sregs, mbytes, pf, mem, gen] = this.factoryArgs;
+    return factory(this.c, regs, regs8, sregs, mbytes, pf, mem, gen, PARITY, delegate, shift8, shift16);
   }
 }
 
-/** Accumulates one block's JavaScript source. */
+/** One exit of a block to a static target: patched in text() once the region is known. */
+interface Exit {
+  /** Index into `out` of the placeholder. */
+  at: number;
+  target: number;
+  /** Instructions of the block executed when leaving through this exit. */
+  done: number;
+}
+
+/**
+ * Accumulates one region's JavaScript source: its blocks are the cases of a switch on `pc`
+ * inside a loop, so going from one to another is a `continue`, not a return to the dispatcher.
+ */
 class Source {
   private readonly out: string[] = [];
-  /** Instructions emitted. */
+  /** Instructions emitted in the current block. */
   count = 0;
-  /** Static cycles of the instructions emitted so far. */
+  /** Instructions emitted in the region. */
+  total = 0;
+  /** Static cycles of the current block's instructions emitted so far. */
   private cycles = 0;
-  /** Static cycles before the last instruction. */
-  budget = 0;
-  /** Index into `out` per instruction of the "cycles still to come" placeholders. */
+  /** Static cycles before the current block's last instruction. */
+  private budget = 0;
+  /** Index into `out` per delegated instruction of the "cycles still to come" placeholders. */
   private readonly restAt: number[] = [];
   private readonly restBase: number[] = [];
   private ended = false;
+  /** Start IP → case index of the region's blocks. */
+  private readonly index = new Map<number, number>();
+  /** Entry budget per case index. */
+  private readonly budgets: number[] = [];
+  private readonly exits: Exit[] = [];
+  /** Placeholders for a RET's dynamic target: index into `out` and instructions done. */
+  private readonly returns: Exit[] = [];
+  /** Static targets of the current block (the compiler may add them to the region). */
+  readonly targets: number[] = [];
 
   constructor(
     private readonly is186: boolean,
@@ -360,11 +445,60 @@ class Source {
     private readonly page: number,
     private readonly gen: number,
     private readonly cs: number,
-    private readonly start: number,
   ) {}
 
   private emit(s: string): void {
     this.out.push(s);
+  }
+
+  has(ip: number): boolean {
+    return this.index.has(ip);
+  }
+
+  /** Budget of the entry block (the dispatcher checks it before calling the function). */
+  entryBudget(): number {
+    return this.budgets[0];
+  }
+
+  /** Starts the block at `ip`. */
+  begin(ip: number): void {
+    this.index.set(ip, this.budgets.length);
+    this.budgets.push(0);
+    this.emit(`case ${this.budgets.length - 1}: {`);
+    this.count = 0;
+    this.cycles = 0;
+    this.budget = 0;
+    this.ended = false;
+    this.stored = false;
+  }
+
+  /** Closes the current block (falling through to `next` if it did not end in a transfer). */
+  end(next: number): void {
+    if (!this.ended) this.exit(next);
+    // Static cycles still to come before the last instruction, after each delegated one.
+    for (let k = 0; k < this.restAt.length; k++) {
+      const rest = Math.max(0, this.budget - this.restBase[k]);
+      this.out[this.restAt[k]] = this.out[this.restAt[k]].replace("REST", String(rest));
+    }
+    this.restAt.length = 0;
+    this.restBase.length = 0;
+    this.budgets[this.budgets.length - 1] = this.budget;
+    this.total += this.count;
+    this.emit("}");
+  }
+
+  /** Leaves the block for `target` (cycles already added): a placeholder patched in text(). */
+  private exit(target: number): void {
+    this.exits.push({ at: this.out.length, target, done: this.count });
+    this.emit("");
+    this.targets.push(target);
+    this.ended = true;
+  }
+
+  /** Continues at block `k` of the region (or leaves if it does not fit the budget). */
+  private goto(k: number, target: number, done: number): string {
+    return `n0 += ${done}; if (cy + ${this.budgets[k]} >= end) { c.ip = ${target}; c.cycles = cy; ` +
+      `c.instructions = n0; c.flags = fl; return 0; } pc = ${k}; continue;`;
   }
 
   /** State stores for leaving with IP `ip`, `done` instructions executed. */
@@ -853,7 +987,7 @@ class Source {
       case 0x7D:
       case 0x7E:
       case 0x7F:
-        this.branch(`jcc[${(op & 15) << 12} | (fl & 4095)] !== 0`, (next + simm8(1)) & 0xFFFF, next, base);
+        this.branch(jccCondition(op & 15), (next + simm8(1)) & 0xFFFF, next, base);
         return true;
       case 0xE0:
       case 0xE1:
@@ -880,10 +1014,10 @@ class Source {
         if (pfx !== 0) break;
         this.pop(ip);
         this.count++;
-        this.emit(
-          `cy += ${base}; c.ip = v; c.cycles = cy; c.instructions = n0 + ${this.count}; c.flags = fl;`,
-        );
-        this.emit("return 0;");
+        this.emit(`cy += ${base};`);
+        this.returns.push({ at: this.out.length, target: -1, done: this.count });
+        this.emit("");
+        this.emit(`c.ip = v; c.cycles = cy; c.instructions = n0 + ${this.count}; c.flags = fl; return 0;`);
         this.ended = true;
         return true;
     }
@@ -918,32 +1052,16 @@ class Source {
   /** Conditional end: two exits. */
   private branch(cond: string, target: number, next: number, base: number): void {
     this.count++;
-    const taken = base + BRANCH_TAKEN_CYCLES;
-    if (target === this.start) {
-      // A loop onto itself: go round inside the function while the whole block fits the budget.
-      // Nothing the block entry checks can have changed meanwhile (see the module comment:
-      // attention changes only in accesses that end the block; TF and the page generation are
-      // checked after delegated instructions and stores).
-      this.emit(`if (${cond}) { cy += ${taken}; n0 += ${this.count};`);
-      this.emit(`if (cy + BUDGET < end) continue; ${this.sync(target, 0)} return 0; }`);
-      this.emit(`c.ip = ${next}; cy += ${base};`);
-    } else {
-      this.emit(`if (${cond}) { c.ip = ${target}; cy += ${taken}; } else { c.ip = ${next}; cy += ${base}; }`);
-    }
-    this.emit(`c.cycles = cy; c.instructions = n0 + ${this.count}; c.flags = fl; return 0;`);
-    this.ended = true;
+    this.emit(`if (${cond}) { cy += ${base + BRANCH_TAKEN_CYCLES};`);
+    this.exit(target);
+    this.emit(`}\ncy += ${base};`);
+    this.exit(next);
   }
 
   private jump(target: number, cycles: number): void {
     this.count++;
-    if (target === this.start) {
-      this.emit(
-        `cy += ${cycles}; n0 += ${this.count}; if (cy + BUDGET < end) continue; ${
-          this.sync(target, 0)
-        } return 0;`,
-      );
-    } else this.emit(`cy += ${cycles}; ${this.sync(target, this.count)} return 0;`);
-    this.ended = true;
+    this.emit(`cy += ${cycles};`);
+    this.exit(target);
   }
 
   /** Shift/rotate by one of `v` into `r`, as fast.ts. */
@@ -986,21 +1104,23 @@ class Source {
     if (sop >= 4) this.emit(`fl |= ${this.szp(top)};`);
   }
 
-  /** Closes a block that ran out of instructions without a transfer: falls through to `next`. */
-  finish(next: number): void {
-    if (!this.ended) this.emit(`${this.sync(next, this.count)} return 0;`);
-  }
-
   text(): string {
-    // Static cycles still to come before the last instruction, after each delegated one.
-    for (let k = 0; k < this.restAt.length; k++) {
-      const rest = Math.max(0, this.budget - this.restBase[k]);
-      this.out[this.restAt[k]] = this.out[this.restAt[k]].replace("REST", String(rest));
+    for (const e of this.exits) {
+      const k = this.index.get(e.target);
+      this.out[e.at] = k === undefined
+        ? `${this.sync(e.target, e.done)} return 0;`
+        : this.goto(k, e.target, e.done);
+    }
+    // A RET to the start of one of the region's blocks (a loop calling a subroutine) stays inside.
+    for (const e of this.returns) {
+      const cases: string[] = [];
+      for (const [ip, k] of this.index) cases.push(`case ${ip}: ${this.goto(k, ip, e.done)}`);
+      this.out[e.at] = cases.length === 0 ? "" : `switch (v) { ${cases.join(" ")} }`;
     }
     return "return function (end) {\n" +
       "let cy = c.cycles, fl = c.flags, o = 0, s = 0, a = 0, b = 0, v = 0, r = 0, t = 0, x = 0, y = 0;\n" +
-      "let n0 = c.instructions;\nfor (;;) {\n" +
-      this.out.join("\n").replaceAll("BUDGET", String(this.budget)) +
-      "\n}\n};";
+      "let n0 = c.instructions, pc = 0;\nfor (;;) {\nswitch (pc) {\n" +
+      this.out.join("\n") +
+      "\n}\n}\n};";
   }
 }
