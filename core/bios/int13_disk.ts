@@ -5,7 +5,7 @@
  * the memory write path, and out of it through the read path.
  */
 import { AH, AL, AX, BH, BL, BX, CH, CL, CX, DH, DI, DL, DS, DX, ES, SI } from "../cpu/registers.ts";
-import { PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE, type PagedMemory } from "../memory/paged_memory.ts";
+import type { PagedMemory } from "../memory/paged_memory.ts";
 import type { BlockDevice } from "../../disks/block_device.ts";
 import * as B from "./bda.ts";
 import { type Bda, linear, setCarry } from "./access.ts";
@@ -341,37 +341,12 @@ export class DiskService {
   }
 }
 
-/**
- * Stores `data[0, length)` at linear `addr` as `length` calls of `memory.write8` would: plain
- * RAM pages (no flags: not ROM, MMIO, guarded or tracked) in one block copy, the others byte by byte.
- */
+/** Stores `data[0, length)` at linear `addr` as `length` calls of `memory.write8` would (see {@link PagedMemory.writeBlock}). */
 export function copyToGuest(memory: PagedMemory, addr: number, data: Uint8Array, length: number): void {
-  const { bytes, pageFlags, mask } = memory;
-  let i = 0;
-  while (i < length) {
-    const a = (addr + i) & mask;
-    const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
-    if (pageFlags[a >>> PAGE_SHIFT] === 0) {
-      bytes.set(data.subarray(i, i + n), a);
-    } else {
-      for (let k = 0; k < n; k++) memory.write8(a + k, data[i + k]);
-    }
-    i += n;
-  }
+  memory.writeBlock(addr, length === data.length ? data : data.subarray(0, length));
 }
 
-/** Reads `length` bytes at linear `addr` into `into` as `memory.read8` would, pages without MMIO in one copy. */
+/** Reads `length` bytes at linear `addr` into `into` as `memory.read8` would (see {@link PagedMemory.readBlock}). */
 export function copyFromGuest(memory: PagedMemory, addr: number, into: Uint8Array, length: number): void {
-  const { bytes, pageFlags, mask } = memory;
-  let i = 0;
-  while (i < length) {
-    const a = (addr + i) & mask;
-    const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
-    if ((pageFlags[a >>> PAGE_SHIFT] & PAGE_MMIO) === 0) {
-      into.set(bytes.subarray(a, a + n), i);
-    } else {
-      for (let k = 0; k < n; k++) into[i + k] = memory.read8(a + k);
-    }
-    i += n;
-  }
+  memory.readBlock(addr, length === into.length ? into : into.subarray(0, length));
 }

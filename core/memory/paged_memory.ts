@@ -152,14 +152,57 @@ export class PagedMemory {
     this.write8(addr + 1, value >>> 8);
   }
 
-  /** Copies `data` into memory through the write path (disk reads, BIOS setup). */
+  /**
+   * Copies `data` into memory as `data.length` calls of {@link write8} would: a page with no
+   * flags (plain RAM: not ROM, MMIO, guarded or holding compiled code) takes its part in one
+   * block copy, any other page byte by byte through {@link write8}, so ROM, devices, the
+   * snapshot barrier and the code hook see every byte as before. Disk reads, mode sets and
+   * state loads move kilobytes at a time; byte-wise, that was a large part of a cold boot.
+   */
   writeBlock(addr: number, data: Uint8Array): void {
-    for (let i = 0; i < data.length; i++) this.write8(addr + i, data[i]);
+    const length = data.length;
+    let i = 0;
+    while (i < length) {
+      const a = (addr + i) & this.mask;
+      const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+      if (this.pageFlags[a >>> PAGE_SHIFT] === 0) {
+        this.bytes.set(n === length ? data : data.subarray(i, i + n), a);
+      } else {
+        for (let k = 0; k < n; k++) this.write8(a + k, data[i + k]);
+      }
+      i += n;
+    }
   }
 
-  /** Copies memory into `into` through the read path. */
+  /** Stores `value` into `length` bytes from `addr`, as that many {@link write8} calls would. */
+  fill(addr: number, length: number, value: number): void {
+    let i = 0;
+    while (i < length) {
+      const a = (addr + i) & this.mask;
+      const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+      if (this.pageFlags[a >>> PAGE_SHIFT] === 0) {
+        this.bytes.fill(value, a, a + n);
+      } else {
+        for (let k = 0; k < n; k++) this.write8(a + k, value);
+      }
+      i += n;
+    }
+  }
+
+  /** Copies memory into `into` as {@link read8} would: pages without MMIO in one copy each. */
   readBlock(addr: number, into: Uint8Array): void {
-    for (let i = 0; i < into.length; i++) into[i] = this.read8(addr + i);
+    const length = into.length;
+    let i = 0;
+    while (i < length) {
+      const a = (addr + i) & this.mask;
+      const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+      if ((this.pageFlags[a >>> PAGE_SHIFT] & PAGE_MMIO) === 0) {
+        into.set(this.bytes.subarray(a, a + n), i);
+      } else {
+        for (let k = 0; k < n; k++) into[i + k] = this.read8(a + k);
+      }
+      i += n;
+    }
   }
 
   /** Writes bytes ignoring ROM protection (loading the BIOS image); still honours the barrier. */
