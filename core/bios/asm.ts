@@ -67,9 +67,17 @@ export class Asm {
     return this;
   }
 
-  /** A block of data. */
+  /** A block of data (fonts are most of the ROM: checked and copied as one block, not byte by byte). */
   data(bytes: Uint8Array): this {
-    for (let i = 0; i < bytes.length; i++) this.put(bytes[i]);
+    const end = this.pc + bytes.length;
+    if (end > this.image.length) {
+      throw new Error(`asm: emit past end of image at ${this.image.length.toString(16)}`);
+    }
+    const clash = this.used.subarray(this.pc, end).indexOf(1);
+    if (clash >= 0) throw new Error(`asm: overlapping emit at ${(this.pc + clash).toString(16)}`);
+    this.used.fill(1, this.pc, end);
+    this.image.set(bytes, this.pc);
+    this.pc = end;
     return this;
   }
 

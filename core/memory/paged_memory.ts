@@ -207,11 +207,15 @@ export class PagedMemory {
 
   /** Writes bytes ignoring ROM protection (loading the BIOS image); still honours the barrier. */
   loadRom(addr: number, data: Uint8Array): void {
-    for (let i = 0; i < data.length; i++) {
+    const length = data.length;
+    let i = 0;
+    while (i < length) {
       const a = (addr + i) & this.mask;
       const page = a >>> PAGE_SHIFT;
+      const n = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
       if ((this.pageFlags[page] & PAGE_GUARDED) !== 0) this.barrier?.beforeWrite(this, page);
-      this.bytes[a] = data[i];
+      this.bytes.set(n === length ? data : data.subarray(i, i + n), a);
+      i += n;
     }
   }
 

@@ -96,3 +96,16 @@ Deno.test("readBlock reads MMIO pages through their handler", () => {
   m.readBlock(0x1800, into);
   for (let i = 0; i < 0x1800; i++) assert.equal(into[i], m.read8(0x1800 + i), `byte ${i}`);
 });
+
+Deno.test("loadRom writes through ROM protection and tells the barrier once per guarded page", () => {
+  const m = new PagedMemory(1 << 20);
+  m.setRom(0xF0000, 0x10000);
+  const barrier = new Barrier();
+  m.guardAll(barrier);
+  const rom = pattern(0x2800);
+  m.loadRom(0xEF800, rom);
+  assert.deepEqual(m.bytes.subarray(0xEF800, 0xF2000), rom);
+  assert.deepEqual(barrier.pages, [0xEF, 0xF0, 0xF1]);
+  m.write8(0xF0000, 0); // still ROM for the guest
+  assert.equal(m.bytes[0xF0000], rom[0x800]);
+});
