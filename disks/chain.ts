@@ -37,6 +37,20 @@ export interface OpenChainOptions {
   readonly maxDepth?: number;
   /** Geometry to report instead of the one derived from the images. */
   readonly geometry?: ChsGeometry;
+  /**
+   * Layers already open elsewhere that this chain may share instead of opening them again:
+   * called with each layer file's identity (device and inode) before it is opened, it returns
+   * that layer and every layer below it (base first), or null. Used by a restore, whose chain
+   * is mostly the running chain's read-only layers; the caller then owns the sharing (see
+   * {@link DiskChain.close}'s `keep`).
+   */
+  readonly reuse?: (identity: string) => readonly DiskLayer[] | null;
+}
+
+/** The identity {@link OpenChainOptions.reuse} is asked with, for a layer file at `path`. */
+export function layerFileIdentity(path: string): string {
+  const realPath = Deno.realPathSync(path);
+  return fileIdentity(Deno.statSync(realPath), realPath);
 }
 
 /** Opens the image at `path` and its whole parent chain; parents are opened read-only. */
@@ -60,10 +74,17 @@ export function* openChainSteps(
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const roots = allowedRoots(path, options.allowParentDirs ?? []);
   const opened: DiskLayer[] = []; // top first while opening
+  /** Layers shared from elsewhere (base first): the bottom of the chain, never closed here. */
+  let shared: readonly DiskLayer[] = [];
   let chain: DiskChain | null = null;
   try {
     const top = checkRegular(path);
     const seen = new Map<string, string>([[top.identity, path]]);
+    // Only a read-only top can be shared (a writable one is the caller's to write).
+    const reusedTop = options.readOnly ? options.reuse?.(top.identity) ?? null : null;
+    if (reusedTop !== null && reusedTop.length > 0) {
+      return chain = new DiskChain(reusedTop.slice(), options.geometry ?? null);
+    }
     let layer = openFile(path, options.format, !!options.readOnly);
     opened.push(layer);
     yield layer;
@@ -77,16 +98,25 @@ export function* openChainSteps(
         throw new DiskError(layer.path, `parent chain loops: ${parent.path} is the same file as ${earlier}`);
       }
       seen.set(parent.identity, parent.path);
+      const reused = options.reuse?.(parent.identity) ?? null;
+      if (reused !== null && reused.length > 0) {
+        shared = reused;
+        break;
+      }
       layer = openFile(parent.realPath, layer.parentRef.format, true);
       opened.push(layer);
       yield layer;
     }
     // Identity and freshness are checked once the structure is known to be sound.
-    for (let i = 0; i + 1 < opened.length; i++) {
-      const problem = opened[i].parentRef?.verify?.(opened[i + 1]) ?? null;
-      if (problem) throw new DiskError(opened[i].path, problem);
+    const all = [...opened, ...shared.slice().reverse()];
+    for (let i = 0; i + 1 < all.length && i < opened.length; i++) {
+      const problem = all[i].parentRef?.verify?.(all[i + 1]) ?? null;
+      if (problem) throw new DiskError(all[i].path, problem);
     }
-    chain = new DiskChain(opened.slice().reverse(), options.geometry ?? null);
+    if (all.length > maxDepth) {
+      throw new DiskError(path, `chain is deeper than the limit of ${maxDepth} layers`);
+    }
+    chain = new DiskChain(all.reverse(), options.geometry ?? null);
     return chain;
   } finally {
     if (chain === null) { for (const l of opened) l.close(); }
@@ -204,8 +234,9 @@ export class DiskChain implements BlockDevice {
     this.top.flush();
   }
 
-  close(): void {
-    for (const layer of this.#layers) layer.close();
+  /** Closes every layer, except those in `keep` (layers another chain shares now). */
+  close(keep?: ReadonlySet<DiskLayer>): void {
+    for (const layer of this.#layers) if (!keep?.has(layer)) layer.close();
   }
 
   /** The merged map as runs: which layer (base = 0) holds each sector range, or null. */

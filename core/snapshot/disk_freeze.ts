@@ -88,7 +88,7 @@ function readAt(file: Deno.FsFile, at: number, into: Uint8Array): void {
 }
 
 /** Format of the child put on a layer: VHD over VHD, qcow2 over anything else. */
-function childFormat(top: ImageFormat): ImageFormat {
+export function childFormat(top: ImageFormat): ImageFormat {
   return top === "vhd" ? "vhd" : "qcow2";
 }
 
@@ -167,6 +167,8 @@ export interface PreparedDisks {
   attach(): void;
   /** Closes everything and deletes the children (a restore that did not happen). */
   abort(): void;
+  /** The layers of `old` (a chain being replaced) the new chains share: not to be closed with it. */
+  shared?(old: DiskChain): ReadonlySet<DiskLayer>;
 }
 
 /** Lets the event loop run (a macrotask turn) between units of preparation. */
@@ -294,11 +296,11 @@ export async function prepareDisks(
  * fsyncs (a qcow2 top flushes through `flushAsync`; frozen layers whose async flush still
  * runs close when it ends).
  */
-export async function closeChainAsync(chain: DiskChain): Promise<void> {
+export async function closeChainAsync(chain: DiskChain, keep?: ReadonlySet<DiskLayer>): Promise<void> {
   const top = chain.top;
   if (hasFlushAsync(top)) await top.flushAsync();
   else top.flush();
-  chain.close();
+  chain.close(keep);
 }
 
 /**
@@ -842,6 +844,17 @@ export function openSpare(path: string, preload: Qcow2Preload | null): DiskLayer
   return openQcow2Preloaded(path, preload, { readOnly: false });
 }
 
+/** Removals of unused child files still under way (a closing session waits for them). */
+const removals = new Set<Promise<void>>();
+
+/** Deletes an unused child file off the loop; {@link removalsDone} waits for it. */
 function removeQuietly(path: string): void {
-  Deno.remove(path).catch(() => {});
+  const p = Deno.remove(path).catch(() => {});
+  removals.add(p);
+  p.finally(() => removals.delete(p));
+}
+
+/** Settles once every child file deletion started so far is done (before a process exits). */
+export async function removalsDone(): Promise<void> {
+  while (removals.size > 0) await Promise.all([...removals]);
 }

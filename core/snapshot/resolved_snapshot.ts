@@ -41,29 +41,29 @@ export class ResolvedSnapshot {
   /** Loads the bases `top` needs (at most {@link MAX_DIFF_DEPTH}) and resolves every page. */
   static async open(top: SnapshotFile, load: SnapshotLoader): Promise<ResolvedSnapshot> {
     const chain: SnapshotFile[] = [top];
-    const seen = new Set([top.meta.id]);
-    let at = top;
-    while (at.meta.baseId !== null) {
-      const baseId = at.meta.baseId;
-      if (seen.has(baseId)) throw new SnapshotError(at.source, `base chain loops back to ${baseId}`);
-      if (chain.length > MAX_DIFF_DEPTH) {
-        throw new SnapshotError(top.source, `diff chain is deeper than ${MAX_DIFF_DEPTH} snapshots`);
-      }
+    for (let baseId = nextBase(chain); baseId !== null; baseId = nextBase(chain)) {
       let base: SnapshotFile;
       try {
         base = await load(baseId);
       } catch (e) {
-        throw new SnapshotError(
-          top.source,
-          `base snapshot ${baseId} (needed by ${at.meta.id}) is unusable: ${describeError(e)}`,
-        );
+        throw unusableBase(chain, baseId, e);
       }
-      if (base.meta.id !== baseId) {
-        throw new SnapshotError(base.source, `expected snapshot ${baseId}, file holds ${base.meta.id}`);
+      addBase(chain, baseId, base);
+    }
+    return new ResolvedSnapshot(chain, ResolvedSnapshot.#resolve(chain));
+  }
+
+  /** {@link open} with a synchronous loader (small files: one step, no event-loop turns). */
+  static openSync(top: SnapshotFile, load: (id: string) => SnapshotFile): ResolvedSnapshot {
+    const chain: SnapshotFile[] = [top];
+    for (let baseId = nextBase(chain); baseId !== null; baseId = nextBase(chain)) {
+      let base: SnapshotFile;
+      try {
+        base = load(baseId);
+      } catch (e) {
+        throw unusableBase(chain, baseId, e);
       }
-      seen.add(baseId);
-      chain.push(base);
-      at = base;
+      addBase(chain, baseId, base);
     }
     return new ResolvedSnapshot(chain, ResolvedSnapshot.#resolve(chain));
   }
@@ -178,6 +178,19 @@ export class ResolvedSnapshot {
     }
   }
 
+  /** {@link predecode} in one step (when the memories are small, e.g. a restore's VRAM). */
+  predecodeSync(names: readonly string[]): void {
+    this.#state ??= this.top.state();
+    for (const name of names) {
+      const index = this.memoryIndex(name);
+      if (index < 0 || this.#decoded.has(name)) continue;
+      const m = this.#memories[index];
+      const out = new Uint8Array(m.size);
+      for (let p = 0; p < m.pageCount; p++) this.loadPage(index, p, out, p * PAGE_SIZE);
+      this.#decoded.set(name, out);
+    }
+  }
+
   /** The CPU and device state (decoded once). */
   state(): StateValue {
     this.#state ??= this.top.state();
@@ -193,4 +206,32 @@ export class ResolvedSnapshot {
   memoryIndex(name: string): number {
     return this.#memories.findIndex((m) => m.name === name);
   }
+}
+
+/** The base the last snapshot of `chain` needs next (null: none), after checking for loops and depth. */
+function nextBase(chain: readonly SnapshotFile[]): string | null {
+  const at = chain[chain.length - 1];
+  const baseId = at.meta.baseId;
+  if (baseId === null) return null;
+  if (chain.some((f) => f.meta.id === baseId)) {
+    throw new SnapshotError(at.source, `base chain loops back to ${baseId}`);
+  }
+  if (chain.length > MAX_DIFF_DEPTH) {
+    throw new SnapshotError(chain[0].source, `diff chain is deeper than ${MAX_DIFF_DEPTH} snapshots`);
+  }
+  return baseId;
+}
+
+function unusableBase(chain: readonly SnapshotFile[], baseId: string, e: unknown): SnapshotError {
+  return new SnapshotError(
+    chain[0].source,
+    `base snapshot ${baseId} (needed by ${chain[chain.length - 1].meta.id}) is unusable: ${describeError(e)}`,
+  );
+}
+
+function addBase(chain: SnapshotFile[], baseId: string, base: SnapshotFile): void {
+  if (base.meta.id !== baseId) {
+    throw new SnapshotError(base.source, `expected snapshot ${baseId}, file holds ${base.meta.id}`);
+  }
+  chain.push(base);
 }

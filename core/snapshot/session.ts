@@ -21,10 +21,12 @@ import {
   type DiskSlot,
   type PreparedDisks,
   prepareDisks,
+  removalsDone,
   SpareMaker,
   verifyDiskRecord,
 } from "./disk_freeze.ts";
 import type { ResolvedSnapshot } from "./resolved_snapshot.ts";
+import { openRestoreDisks } from "./restore_disks.ts";
 import { DEFAULT_PUMP_BUDGET_MS } from "./stall_budget.ts";
 
 /** A drive whose chain snapshots freeze and restores switch. */
@@ -45,6 +47,12 @@ export interface SessionOptions {
   /** Makes disk child files (tests pass one with a fake worker); the session closes it. */
   readonly maker?: SpareMaker;
 }
+
+/**
+ * Snapshot files (with their bases) up to this size are read, verified and decoded in one step
+ * by a cold restore (~1 ms per MiB); larger ones are read asynchronously first.
+ */
+const QUICK_RESTORE_BYTES = 1 << 20;
 
 /** How long {@link SnapshotSession.close} lets background work finish before cutting the worker off. */
 const CLOSE_GRACE_MS = 1000;
@@ -86,7 +94,10 @@ export class SnapshotSession {
   #base: DiffBase | null = null;
   #restore: LazyRestore | null = null;
   #deferred: (() => void)[] = [];
+  /** Snapshots being taken (a restore waits for them). */
   #inflight = new Set<Promise<unknown>>();
+  /** File work a restore need not wait for: old chains closing, new children being synced. */
+  #background = new Set<Promise<unknown>>();
   /** Makes the next snapshot's disk children ahead of time (null without drives). */
   readonly freezer: DiskFreezer | null;
   /** The id the next snapshot will get (its disk children are named after it). */
@@ -218,6 +229,8 @@ export class SnapshotSession {
     // Whatever still waits for a child file fails now, so the work above ends.
     this.#maker.close(new Error("snapshot session closed"));
     await work;
+    // Children made for nothing are deleted asynchronously: gone before the process may exit.
+    await removalsDone();
   }
 
   /** The snapshot the next one will be a child (and diff) of. */
@@ -279,8 +292,11 @@ export class SnapshotSession {
    * and lets the guest run while pages arrive via {@link pump}.
    */
   async restore(id: string): Promise<LazyRestore> {
-    await Promise.allSettled([...this.#inflight]);
-    const ready = this.#ready !== null && this.#ready.id === id ? this.#ready : null;
+    // Snapshots under way finish first; with none, the restore starts in this very call.
+    if (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    // A preparation still under way is not waited for: the cold path takes a few ms.
+    const ready = this.#ready !== null && this.#ready.id === id && this.#ready.done ? this.#ready : null;
+    if (ready === null) this.#dropReady();
     if (ready !== null) {
       // Prepared in the background: only the pause is left (after a last identity check).
       this.#ready = null;
@@ -288,7 +304,7 @@ export class SnapshotSession {
       const work = await ready.work.catch(() => null);
       if (work !== null) {
         try {
-          if (JSON.stringify(work.resolved.top.meta.disks) !== ready.disksKey) {
+          if (!sameFrozenLayers(JSON.parse(ready.disksKey), work.resolved.top.meta.disks)) {
             throw new Error("disk records differ");
           }
           for (const r of work.resolved.top.meta.disks) verifyDiskRecord(r);
@@ -303,6 +319,14 @@ export class SnapshotSession {
     return this.#restoreCold(id);
   }
 
+  /**
+   * A restore nothing was prepared for. The old timeline is being left, so there is no point
+   * keeping it running while the restore is made ready: small snapshots (the usual case) are
+   * read, verified and decoded in one step, and the disks are opened at once (sharing the
+   * running chains' layers, a new child made on this thread: {@link openRestoreDisks}), so the
+   * guest runs restored within a few ms of the command. Larger snapshot files are read
+   * asynchronously first.
+   */
   async #restoreCold(id: string): Promise<LazyRestore> {
     const drives = new Map(this.#drives.map((d) => [d.drive, d]));
     const checkDrives = (disks: readonly DiskRecord[], source: string) => {
@@ -312,45 +336,45 @@ export class SnapshotSession {
         }
       }
     };
-    const tag = `${this.#dir.newId()}-restore`;
-    const prepare = (disks: readonly DiskRecord[]) =>
-      disks.length === 0
-        ? Promise.resolve(null)
-        // The user waits for this one: its children go ahead of queued spares and preparations.
-        : prepareDisks(disks, this.#dir.dir, tag, this.#maker, { priority: true });
-    // The index names the disks: their chains open (and new children are made by the worker)
-    // while the snapshot file is read and verified.
+    // From here to the end of the pause the loop does not run (with a quick read, nothing awaits).
+    let blockedFrom = performance.now();
+    const index = this.#dir.readIndex();
     let listed: readonly DiskRecord[] | null = null;
     try {
-      listed = this.#dir.entry(id).disks;
+      listed = this.#dir.entry(id, index).disks;
     } catch {
       // Not listed: the disks are read from the file below.
     }
-    if (listed !== null) checkDrives(listed, this.#dir.fileOf(id));
-    let early = listed !== null ? prepare(listed) : null;
-    early?.catch(() => {});
-    let resolved;
-    try {
+    let resolved = this.#dir.openResolvedQuickly(id, QUICK_RESTORE_BYTES, index);
+    if (resolved !== null) resolved.predecodeSync(this.#eager);
+    else {
       resolved = await this.#dir.openResolved(id);
       await resolved.predecode(this.#eager);
-      const meta = resolved.top.meta;
-      const problem = identityMismatch(meta.identity, this.#target.config);
-      if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);
-      checkDrives(meta.disks, resolved.top.source);
-      if (listed !== null && JSON.stringify(listed) !== JSON.stringify(meta.disks)) {
-        (await early!.catch(() => null))?.abort();
-        early = null;
-      }
-      early ??= prepare(meta.disks);
-    } catch (e) {
-      (await early?.catch(() => null))?.abort();
-      throw e;
+      blockedFrom = performance.now();
     }
-    return this.#switch(resolved, await early);
+    const meta = resolved.top.meta;
+    const problem = identityMismatch(meta.identity, this.#target.config);
+    if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);
+    checkDrives(meta.disks, resolved.top.source);
+    // The index may list fewer layers than the file (rewind merges drop merged files from the
+    // index): its records are the current ones when they name the same frozen layers.
+    const records = listed !== null && sameFrozenLayers(listed, meta.disks) ? listed : meta.disks;
+    const disks = records.length === 0 ? null : openRestoreDisks(
+      records,
+      this.#dir.dir,
+      `${this.#dir.newId()}-restore`,
+      (drive) => drives.get(drive)?.slot.chain,
+    );
+    if (disks !== null) this.#track(disks.durable, this.#background).catch(() => {});
+    return this.#switch(resolved, disks, blockedFrom);
   }
 
   /** The restore's pause (attach, load state, swap chains), then the old chains closed. */
-  async #switch(resolved: ResolvedSnapshot, prepared: PreparedDisks | null): Promise<LazyRestore> {
+  async #switch(
+    resolved: ResolvedSnapshot,
+    prepared: PreparedDisks | null,
+    blockedFrom: number | null = null,
+  ): Promise<LazyRestore> {
     const drives = new Map(this.#drives.map((d) => [d.drive, d]));
     const meta = resolved.top.meta;
     // The pause: only switches.
@@ -366,6 +390,7 @@ export class SnapshotSession {
     }
     const old = (prepared?.drives ?? []).map((c) => drives.get(c.drive)!.slot.swap(c.chain));
     this.lastRestorePauseMs = performance.now() - t0;
+    this.lastRestoreBlockedMs = performance.now() - (blockedFrom ?? t0);
     // The chains left behind are flushed and closed without blocking the loop.
     this.lastRestoreRunningAt = performance.now();
     if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
@@ -375,12 +400,19 @@ export class SnapshotSession {
     this.#restoredFrom = { id: meta.id, diffDepth: meta.diffDepth };
     // The guest runs on (restored) while the chains left behind are flushed and closed
     // without blocking the loop; the promise resolves once they are durable.
-    await Promise.all(old.map((chain) => this.#track(closeChainAsync(chain))));
+    await Promise.all(
+      old.map((chain) => this.#track(closeChainAsync(chain, prepared?.shared?.(chain)), this.#background)),
+    );
     return restore;
   }
 
   /** How long the last restore stopped the guest (state load, disk switch), in ms. */
   lastRestorePauseMs = 0;
+  /**
+   * How long the last restore kept the emulation loop from running in one stretch, in ms: the
+   * pause, and for a cold restore also the reading and opening done at once before it.
+   */
+  lastRestoreBlockedMs = 0;
   /** performance.now() when the last restore's pause ended (the guest ran restored from then). */
   lastRestoreRunningAt = 0;
 
@@ -410,12 +442,14 @@ export class SnapshotSession {
 
   /** Waits for every snapshot and index update started so far. */
   async idle(): Promise<void> {
-    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    while (this.#inflight.size + this.#background.size > 0) {
+      await Promise.allSettled([...this.#inflight, ...this.#background]);
+    }
   }
 
-  #track<T>(p: Promise<T>): Promise<T> {
-    this.#inflight.add(p);
-    const done = () => this.#inflight.delete(p);
+  #track<T>(p: Promise<T>, set = this.#inflight): Promise<T> {
+    set.add(p);
+    const done = () => set.delete(p);
     p.then(done, done);
     return p;
   }
@@ -432,4 +466,10 @@ export class SnapshotSession {
     this.#wantReady = this.#latest;
     return entry;
   }
+}
+
+/** True when both lists name the same frozen layers (drive, file, format, identity), in order. */
+function sameFrozenLayers(a: readonly DiskRecord[], b: readonly DiskRecord[]): boolean {
+  const key = (d: DiskRecord) => JSON.stringify([d.drive, d.frozenPath, d.format, d.identity]);
+  return a.length === b.length && a.every((d, i) => key(d) === key(b[i]));
 }

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { describeError, SnapshotError } from "./errors.ts";
-import { PARTIAL_EXT, SNAPSHOT_EXT } from "./format.ts";
+import { MAX_DIFF_DEPTH, PARTIAL_EXT, SNAPSHOT_EXT } from "./format.ts";
 import { replaceFileAtomically, replaceFileAtomicallySync } from "./fs_sync.ts";
 import { ResolvedSnapshot } from "./resolved_snapshot.ts";
 import { FileSink } from "./sink.ts";
@@ -120,6 +120,28 @@ export class StateDir {
   /** Reads snapshot `id` and the bases it needs, all verified. */
   async openResolved(id: string): Promise<ResolvedSnapshot> {
     return ResolvedSnapshot.open(await this.read(id), (base) => this.read(base));
+  }
+
+  /**
+   * Snapshot `id` and its bases read synchronously, in one step, when the index lists them all
+   * and together they hold at most `maxBytes` (a restore then costs no event-loop turns); else
+   * null (read them with {@link openResolved}).
+   */
+  openResolvedQuickly(id: string, maxBytes: number, index = this.readIndex()): ResolvedSnapshot | null {
+    const byId = new Map(index.snapshots.map((e) => [e.id, e]));
+    let total = 0;
+    let files = 0;
+    for (let e = byId.get(id); e !== undefined; e = e.baseId === null ? undefined : byId.get(e.baseId)) {
+      total += e.fileBytes;
+      // Too big, or a base chain the full read reports on (missing, looping or too deep).
+      if (total > maxBytes || ++files > MAX_DIFF_DEPTH + 1) return null;
+      if (e.baseId !== null && !byId.has(e.baseId)) return null;
+    }
+    if (files === 0) return null;
+    return ResolvedSnapshot.openSync(
+      SnapshotFile.readSync(this.fileOf(id)),
+      (base) => SnapshotFile.readSync(this.fileOf(base)),
+    );
   }
 
   /** Snapshot files present but not listed (a crash before the index update) and partial files. */

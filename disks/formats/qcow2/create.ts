@@ -7,6 +7,7 @@ import { basename, dirname, join } from "node:path";
 import { DiskError } from "../../errors.ts";
 import { describe, HostFile } from "../../host_file.ts";
 import type { ImageFormat } from "../../layer.ts";
+import type { Qcow2Preload } from "./qcow2_image.ts";
 import {
   encodeExtensions,
   encodeFeatureNames,
@@ -42,6 +43,12 @@ export interface CreateQcow2Options {
   readonly clusterBits?: number;
   /** Replace an existing file at `path` (default false: refuse). */
   readonly overwrite?: boolean;
+  /**
+   * Sync the file and its directory before returning (default true). False leaves that to the
+   * caller (e.g. a restore that must not wait several ms for fsync: it syncs asynchronously
+   * before anything depends on the file); the file still appears whole, by rename.
+   */
+  readonly durable?: boolean;
 }
 
 const DEFAULT_REFCOUNT_ORDER = 4;
@@ -64,8 +71,12 @@ const FEATURE_NAMES: readonly FeatureName[] = [
   { kind: "autoclear", bit: 1, name: "raw external data" },
 ];
 
-/** Creates a new, empty qcow2 image at `path`. */
-export function createQcow2(path: string, options: CreateQcow2Options): void {
+/**
+ * Creates a new, empty qcow2 image at `path`. Returns the file as written (a new image is a few
+ * clusters) with its refcount table decoded, so a caller can open it without reading anything
+ * back (`openQcow2Preloaded`).
+ */
+export function createQcow2(path: string, options: CreateQcow2Options): Qcow2Preload {
   const version = options.version ?? 3;
   const clusterBits = options.clusterBits ?? 16;
   const fail = (problem: string): never => {
@@ -159,14 +170,30 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
     blockBytes.set(block.bytes, k * cs);
   }
 
+  const image = new Uint8Array(totalClusters * cs); // the L1 table is all zeros
+  image.set(cluster0, 0);
+  const tableBytes = encodeTableEntries(table, 0, blocks);
+  image.set(tableBytes, tableOffset);
+  image.set(blockBytes, blocksOffset);
+  const durable = options.durable ?? true;
   const temp = join(dirname(path), `.${basename(path)}.tmp-${crypto.randomUUID()}`);
   const file = HostFile.create(temp);
   try {
-    file.truncate(totalClusters * cs); // the L1 table is all zeros
-    file.writeAt(0, cluster0);
-    file.writeAt(tableOffset, encodeTableEntries(table, 0, table.length));
-    file.writeAt(blocksOffset, blockBytes);
-    file.sync();
+    // Only the bytes that are not zero are written; the file's length comes from truncate.
+    file.truncate(image.length);
+    file.writeAt(
+      0,
+      cluster0.subarray(
+        0,
+        Math.max(encodeHeader(header).length, headerLength + extBytes.length + nameBytes.length),
+      ),
+    );
+    file.writeAt(tableOffset, tableBytes);
+    file.writeAt(
+      blocksOffset,
+      blockBytes.subarray(0, usedRefcountBytes(blocks, perBlock, totalClusters, refcountOrder, cs)),
+    );
+    if (durable) file.sync();
     file.close();
     Deno.renameSync(temp, path);
   } catch (e) {
@@ -178,7 +205,21 @@ export function createQcow2(path: string, options: CreateQcow2Options): void {
     }
     throw e instanceof DiskError ? e : new DiskError(path, `qcow2: cannot create: ${describe(e)}`);
   }
-  syncDirectory(dirname(path));
+  if (durable) syncDirectory(dirname(path));
+  return { bytes: image, refcountTable: table };
+}
+
+/** Bytes of the refcount blocks up to the last entry that counts a cluster (the rest are zeros). */
+function usedRefcountBytes(
+  blocks: number,
+  perBlock: number,
+  totalClusters: number,
+  refcountOrder: number,
+  cs: number,
+): number {
+  const lastBlock = Math.min(blocks - 1, Math.floor((totalClusters - 1) / perBlock));
+  const entriesInLast = totalClusters - lastBlock * perBlock;
+  return lastBlock * cs + Math.ceil((entriesInLast << refcountOrder) / 8);
 }
 
 function exists(path: string): boolean {
