@@ -42,10 +42,10 @@
  * (Cpu.compileBlocksDefault): cpumix gains (~51-58 -> ~120 MIPS per CPU-second with regions),
  * while a FreeDOS boot loses some (fresh blocks start in V8's interpreter; see blockSettings)
  * and the demo's fire effect does not gain (its stores to the VGA's MMIO pages end blocks).
- * Generated functions are shared between CPUs (FACTORIES), so a second machine does not
+ * Generated functions are shared between CPUs (FUNCTIONS), so a second machine does not
  * compile the same code again.
  */
-import { PAGE_CODE, PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE, type PagedMemory } from "../memory/paged_memory.ts";
+import { PAGE_CODE, PAGE_MMIO, PAGE_SHIFT, PAGE_SIZE } from "../memory/paged_memory.ts";
 import type { Cpu } from "./cpu.ts";
 import { BASE_CYCLES, BRANCH_TAKEN_CYCLES, EA_CYCLES, SHIFT_BIT_CYCLES } from "./cycles.ts";
 import { delegate, DISP_LEN, OVR_INLINE, REG8, RM8, SEG_PREFIX } from "./fast.ts";
@@ -78,26 +78,22 @@ const MAX_INSTRUCTIONS = 32;
 const MAX_REGION_INSTRUCTIONS = 192;
 
 /**
- * Block factories by generated source, shared by all CPUs: a second machine running the same
- * code at the same addresses reuses the compiled (and possibly already optimised) function.
+ * Compiled functions by generated source, shared by all CPUs (a function takes its CPU as an
+ * argument rather than closing over it): a second machine running the same code at the same
+ * addresses reuses the function V8 has already optimised, instead of compiling it again.
  */
-const FACTORIES = new Map<string, BlockFactory>();
-/** The factory cache is dropped when it grows past this many sources. */
-const MAX_FACTORIES = 8192;
+const FUNCTIONS = new Map<string, BlockFn>();
+/** The function cache is dropped when it grows past this many sources. */
+const MAX_FUNCTIONS = 8192;
 
-/** Runs a block; returns 0 after a normal exit, 1 when it stopped before an instruction the interpreter must run. */
-type BlockFn = (end: number) => number;
+/**
+ * Runs a block on CPU `c`; returns 0 after a normal exit, 1 when it stopped before an
+ * instruction the interpreter must run.
+ */
+type BlockFn = (c: Cpu, end: number) => number;
 
-/** The closure `new Function` builds: the CPU's state arrays and helpers in, the block out. */
+/** What `new Function` builds: the module's helpers in, the block function out. */
 type BlockFactory = (
-  c: Cpu,
-  regs: Uint16Array,
-  regs8: Uint8Array,
-  sregs: Uint16Array,
-  bytes: Uint8Array,
-  pf: Uint8Array,
-  mem: PagedMemory,
-  gen: Uint32Array,
   parity: Uint8Array,
   dlg: typeof delegate,
   sh8: typeof shift8,
@@ -226,22 +222,13 @@ function insnLength(is186: boolean, op: number, m: number): number {
 export class BlockCache {
   private readonly c: Cpu;
   private readonly blocks = new Map<number, Block>();
-  /** Executions seen per linear address before compiling (saturating). */
-  private readonly heat: Uint16Array;
-  /** Generation per 4 KiB page, bumped when compiled code on it is overwritten. */
-  private readonly gen: Uint32Array;
+  /** Entries seen per linear address before compiling (saturating; fast.ts counts most). */
+  readonly heat: Uint16Array;
+  /** Generation per 4 KiB page, bumped when compiled code on it is overwritten (blocks read it). */
+  readonly gen: Uint32Array;
   /** 1 for bytes that compiled blocks were decoded from. */
   private readonly codeBytes: Uint8Array;
-  private readonly factoryArgs: [
-    Uint16Array,
-    Uint8Array,
-    Uint16Array,
-    Uint8Array,
-    Uint8Array,
-    PagedMemory,
-    Uint32Array,
-  ];
-  private readonly hotThreshold = Math.min(0xFFFF, blockSettings.hotThreshold);
+  readonly hotThreshold = Math.min(0xFFFF, blockSettings.hotThreshold);
   /** Blocks compiled (for tests and benchmarks). */
   compiled = 0;
   /** Page invalidations by writes to compiled code. */
@@ -253,7 +240,6 @@ export class BlockCache {
     this.heat = new Uint16Array(size);
     this.gen = new Uint32Array(c.pageFlags.length);
     this.codeBytes = new Uint8Array(size);
-    this.factoryArgs = [c.regs, c.regs8, c.sregs, c.bytes, c.pageFlags, c.memory, this.gen];
     c.memory.codeWriteHook = (addr) => {
       if (this.codeBytes[addr] !== 0) this.invalidatePage(addr >>> PAGE_SHIFT);
     };
@@ -312,8 +298,13 @@ export class BlockCache {
         b = this.compile(lin, ip);
         blocks.set(lin, b);
       }
-      if (b.fn === null || c.cycles + b.budget >= end) return;
-      if (b.fn(end) !== 0) return;
+      if (b.fn === null) {
+        // Nothing to run here: let the fast loop count another round before asking again.
+        this.heat[lin] = 0;
+        return;
+      }
+      if (c.cycles + b.budget >= end) return;
+      if (b.fn(c, end) !== 0) return;
     }
   }
 
@@ -373,31 +364,17 @@ export class BlockCache {
     return { ip, page, gen: this.gen[page], budget: src.entryBudget(), fn };
   }
 
-  /** The block function for `text`, its factory shared by every CPU (see FACTORIES). */
+  /** The block function for `text`, shared by every CPU (see FUNCTIONS). */
   private build(text: string): BlockFn {
-    let factory = FACTORIES.get(text);
-    if (factory === undefined) {
-      if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    let fn = FUNCTIONS.get(text);
+    if (fn === undefined) {
+      if (FUNCTIONS.size >= MAX_FUNCTIONS) FUNCTIONS.clear();
       // See the module comment: the source holds only our templates and numbers.
-      factory = new Function(
-        "c",
-        "regs",
-        "regs8",
-        "sregs",
-        "bytes",
-        "pf",
-        "mem",
-        "gen",
-        "parity",
-        "dlg",
-        "sh8",
-        "sh16",
-        text,
-      ) as BlockFactory;
-      FACTORIES.set(text, factory);
+      const factory = new Function("parity", "dlg", "sh8", "sh16", text) as BlockFactory;
+      fn = factory(PARITY, delegate, shift8, shift16);
+      FUNCTIONS.set(text, fn);
     }
-    const [regs, regs8, sregs, mbytes, pf, mem, gen] = this.factoryArgs;
-    return factory(this.c, regs, regs8, sregs, mbytes, pf, mem, gen, PARITY, delegate, shift8, shift16);
+    return fn;
   }
 }
 
@@ -1117,7 +1094,9 @@ class Source {
       for (const [ip, k] of this.index) cases.push(`case ${ip}: ${this.goto(k, ip, e.done)}`);
       this.out[e.at] = cases.length === 0 ? "" : `switch (v) { ${cases.join(" ")} }`;
     }
-    return "return function (end) {\n" +
+    return "return function (c, end) {\n" +
+      "const regs = c.regs, regs8 = c.regs8, sregs = c.sregs, bytes = c.bytes, pf = c.pageFlags;\n" +
+      "const mem = c.memory, gen = c.blocks.gen;\n" +
       "let cy = c.cycles, fl = c.flags, o = 0, s = 0, a = 0, b = 0, v = 0, r = 0, t = 0, x = 0, y = 0;\n" +
       "let n0 = c.instructions, pc = 0;\nfor (;;) {\nswitch (pc) {\n" +
       this.out.join("\n") +

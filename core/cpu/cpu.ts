@@ -234,10 +234,10 @@ export class Cpu implements Stateful, InterruptPin {
       }
       if (this.blocks !== null) {
         // Compiled blocks first; they return for cold code, the budget's end, TF, a shadow
-        // or attention, and the fast loop then runs up to the next control transfer.
+        // or attention, and the fast loop then runs up to the next hot place a block may start.
         this.blocks.run(end);
         if (this.cycles >= end) continue;
-        if (fastRun(this, end, true) === 0) this.execute();
+        if (fastRun(this, end, this.blocks.heat, this.blocks.hotThreshold) === 0) this.execute();
         continue;
       }
       // Straight-line stretches run in the fast path's own loop; it stops before anything

@@ -260,22 +260,35 @@ function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): 
  * general path's business). Like the general path it ends the interrupt shadow and keeps
  * IP, cycles and the instruction count exact, as devices may read them from a
  * memory-mapped write.
+ *
+ * With compiled blocks on, `heat` counts entries per linear address where a block may start
+ * (after a control transfer or a delegated instruction): the loop counts them itself and
+ * stops only where the count has reached `hot`, for the block dispatcher to take over, so
+ * cold code pays one array update per transfer rather than a round trip through it.
  */
-export function fastRun(c: Cpu, end: number, transferStop = false): number {
+export function fastRun(c: Cpu, end: number, heat: Uint16Array | null = null, hot = 0): number {
   if ((c.flags & FLAG_TF) !== 0) return 0;
   const before = c.instructions;
-  fastLoop(c, end, transferStop);
+  fastLoop(c, end, heat, hot);
   const n = c.instructions - before;
   // The shadow lasts one instruction; fast-path instructions never open one.
   if (n !== 0) c.inhibit = 0;
   return n;
 }
 
+/** Counts an entry at linear address `t`; true when it is hot (the block dispatcher's turn). */
+function reachedHot(heat: Uint16Array, t: number, hot: number): boolean {
+  const h = heat[t];
+  if (h >= hot) return true;
+  heat[t] = h + 1;
+  return false;
+}
+
 /**
  * The loop of {@link fastRun}. IP, cycles and the instruction count live in locals (nothing
  * else changes them meanwhile) and are stored after every instruction for devices to read.
  */
-function fastLoop(c: Cpu, end: number, transferStop: boolean): void {
+function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): void {
   const bytes = c.bytes;
   const regs = c.regs;
   const regs8 = c.regs8;
@@ -875,7 +888,7 @@ function fastLoop(c: Cpu, end: number, transferStop: boolean): void {
           ip = (ip + next) & 0xFFFF;
           c.ip = ip;
           c.cycles = cycles;
-          if (transferStop) break loop;
+          if (heat !== null && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break loop;
           continue;
         }
         case 0xF8:
@@ -909,8 +922,8 @@ function fastLoop(c: Cpu, end: number, transferStop: boolean): void {
       c.instructions = ++count;
       cycles += baseCycles[op] + extra + (pfx << 1);
       c.cycles = cycles;
-      // With compiled blocks on, stop where a block may start (after a control transfer).
-      if (transferStop && TRANSFER[op] !== 0) break;
+      // With compiled blocks on, stop where a hot block may start (after a control transfer).
+      if (heat !== null && TRANSFER[op] !== 0 && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break;
       continue;
     }
     // Not inlined: the general handler runs it from here, saving the round trip through run()
@@ -930,7 +943,8 @@ function fastLoop(c: Cpu, end: number, transferStop: boolean): void {
       winHi = -1;
     }
     // POPF or IRET set TF: the next instruction traps, which is the general path's business.
-    if ((fl & FLAG_TF) !== 0 || transferStop) break;
+    if ((fl & FLAG_TF) !== 0) break;
+    if (heat !== null && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break;
   }
   c.flags = fl;
 }
