@@ -444,6 +444,10 @@ export class SpareMaker {
   #queue: { readonly request: SpareRequest; readonly priority: boolean }[] = [];
   /** The request the worker is working on (null: none). */
   #inFlight: number | null = null;
+  /** The file the worker is making for {@link #inFlight} (it may still appear if the worker is cut off). */
+  #inFlightPath = "";
+  /** Shut down for good: requests fail at once. */
+  #shut = false;
   #seq = 0;
 
   constructor(options: SpareMakerOptions = {}) {
@@ -470,6 +474,7 @@ export class SpareMaker {
     backingFormat: ImageFormat,
     options: { readonly priority?: boolean } = {},
   ): Promise<Qcow2Preload | null> {
+    if (this.#shut) return Promise.reject(new Error(`child file worker shut down (${basename(path)})`));
     const seq = ++this.#seq;
     const backingFile = relative(dirname(resolve(path)), resolve(backingPath)) || basename(backingPath);
     return new Promise<Qcow2Preload | null>((resolvePromise, reject) => {
@@ -499,6 +504,7 @@ export class SpareMaker {
       if (!this.#pending.has(seq)) continue; // already failed
       try {
         this.#inFlight = seq;
+        this.#inFlightPath = next.request.path;
         this.#spawn().postMessage(next.request);
       } catch (e) {
         this.#inFlight = null;
@@ -537,6 +543,18 @@ export class SpareMaker {
     };
     this.#worker = worker;
     return worker;
+  }
+
+  /**
+   * Ends the worker for good (later requests fail at once). Returns the file the worker was
+   * making when it was cut off, if any: terminating a worker is not instantaneous, so that file
+   * may still appear for a moment (see {@link removeOrphan}).
+   */
+  shutdown(error = new Error("closed")): string | null {
+    const orphan = this.#inFlight !== null ? this.#inFlightPath : null;
+    this.#shut = true;
+    this.close(error);
+    return orphan;
   }
 
   /** Ends the worker; requests still pending fail (with `error`). */
@@ -671,10 +689,15 @@ export class DiskFreezer {
   /** Freezes that had to create a child file in the pause (no spare was ready). */
   slowFreezes = 0;
 
-  constructor(drives: readonly FreezerDrive[], stateDir: string, maker = new SpareMaker()) {
+  /** True when the maker is this freezer's own (made here): {@link dispose} then ends it. */
+  readonly #ownMaker: boolean;
+
+  /** `maker`: a shared one stays its owner's to close (a session shuts it down itself). */
+  constructor(drives: readonly FreezerDrive[], stateDir: string, maker?: SpareMaker) {
     this.#drives = drives;
     this.#stateDir = stateDir;
-    this.#maker = maker;
+    this.#maker = maker ?? new SpareMaker();
+    this.#ownMaker = maker === undefined;
   }
 
   /** Starts making the children snapshot `id` will put on the drives' current tops. */
@@ -823,7 +846,7 @@ export class DiskFreezer {
         // never made
       }
     }
-    this.#maker.close();
+    if (this.#ownMaker) this.#maker.close();
   }
 
   #discard(spare: Spare): void {
@@ -842,6 +865,24 @@ export class DiskFreezer {
 export function openSpare(path: string, preload: Qcow2Preload | null): DiskLayer {
   if (preload === null) return openLayer(path, "qcow2", { readOnly: false });
   return openQcow2Preloaded(path, preload, { readOnly: false });
+}
+
+/**
+ * Deletes a child file a cut-off worker may still have been making (and its temporary file),
+ * after giving the worker's last file calls time to end.
+ */
+export async function removeOrphan(path: string, settleMs = 100): Promise<void> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  const dir = dirname(path);
+  const temp = `.${basename(path)}.tmp-`;
+  try {
+    for await (const f of Deno.readDir(dir)) {
+      if (f.name.startsWith(temp)) await Deno.remove(join(dir, f.name)).catch(() => {});
+    }
+  } catch {
+    // The directory is gone: so is the file.
+  }
+  await Deno.remove(path).catch(() => {});
 }
 
 /** Removals of unused child files still under way (a closing session waits for them). */

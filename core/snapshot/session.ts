@@ -22,6 +22,7 @@ import {
   type PreparedDisks,
   prepareDisks,
   removalsDone,
+  removeOrphan,
   SpareMaker,
   verifyDiskRecord,
 } from "./disk_freeze.ts";
@@ -195,6 +196,8 @@ export class SnapshotSession {
   async #prepareWork(ready: ReadyRestore, disks: readonly DiskRecord[], tag: string): Promise<RestoreWork> {
     const resolved = await this.#dir.openResolved(ready.id);
     await resolved.predecode(this.#eager);
+    // Closing meanwhile: no child file is made for nothing.
+    if (this.#closed || this.#ready !== ready) throw new Error("dropped");
     const meta = resolved.top.meta;
     if (identityMismatch(meta.identity, this.#target.config) !== null) throw new Error("other machine");
     const drives = new Set(this.#drives.map((d) => d.drive));
@@ -227,10 +230,11 @@ export class SnapshotSession {
     await Promise.race([work, new Promise((r) => timer = setTimeout(r, CLOSE_GRACE_MS))]);
     clearTimeout(timer);
     // Whatever still waits for a child file fails now, so the work above ends.
-    this.#maker.close(new Error("snapshot session closed"));
+    const orphan = this.#maker.shutdown(new Error("snapshot session closed"));
     await work;
     // Children made for nothing are deleted asynchronously: gone before the process may exit.
     await removalsDone();
+    if (orphan !== null) await removeOrphan(orphan);
   }
 
   /** The snapshot the next one will be a child (and diff) of. */

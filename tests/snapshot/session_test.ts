@@ -78,6 +78,7 @@ Deno.test("snapshots freeze the disk, diff against the previous one, and restore
     const index = dir.readIndex();
     assert.deepEqual(index.snapshots.map((e) => e.label), ["first", "second", "after restore"]);
     assert.deepEqual(dir.strayFiles(), []);
+    await session.close();
     slot.close();
   } finally {
     await Deno.remove(tmp, { recursive: true });
@@ -101,6 +102,7 @@ Deno.test("restore refuses when a frozen disk layer was changed since the snapsh
       session.restore(one.id),
       (e: Error) => e.message.startsWith(`${image}: disk layer for drive c changed since the snapshot`),
     );
+    await session.close();
     slot.close();
   } finally {
     await Deno.remove(tmp, { recursive: true });

@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { openChain } from "../../disks/chain.ts";
 import { createImage } from "../../disks/open.ts";
 import { createQcow2Image } from "../../disks/formats/registry.ts";
-import { DiskFreezer, DiskSlot, SpareMaker, type SpareWorkerPort } from "../../core/snapshot/disk_freeze.ts";
+import {
+  DiskFreezer,
+  DiskSlot,
+  removeOrphan,
+  SpareMaker,
+  type SpareWorkerPort,
+} from "../../core/snapshot/disk_freeze.ts";
 import type { SpareReply, SpareRequest } from "../../core/snapshot/spare_worker.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
@@ -110,7 +116,36 @@ Deno.test("a spare made again for the same snapshot after the top changed gets i
     slot.write(0, 1, sector(0x77));
     assert.equal(readSector(slot, 0), 0x77);
     await freezer.dispose();
+    maker.shutdown();
     slot.close();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a shut-down child file maker names the file its cut-off worker was making and refuses new requests", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-" });
+  try {
+    const worker = new FakeSpareWorker(() => true); // never answers: still "making" the file
+    const maker = new SpareMaker({ keepAlive: true, spawn: () => worker });
+    const path = join(tmp, "c-late.qcow2");
+    const first = maker.create(path, 1 << 20, join(tmp, "base.img"), "raw");
+    const second = maker.create(join(tmp, "c-queued.qcow2"), 1 << 20, join(tmp, "base.img"), "raw");
+    assert.equal(maker.shutdown(new Error("session closed")), path, "the request the worker holds");
+    assert.ok(worker.terminated);
+    await assert.rejects(first, /session closed/);
+    await assert.rejects(second, /session closed/);
+    await assert.rejects(
+      maker.create(join(tmp, "c-after.qcow2"), 512, join(tmp, "base.img"), "raw"),
+      /shut down/,
+    );
+    assert.equal(worker.requests.length, 1, "no request reached a worker after the shutdown");
+    // The worker's file appearing late (it was cut off mid-way) is deleted, with its temporary file.
+    const orphanGone = removeOrphan(path, 20);
+    Deno.writeFileSync(path, new Uint8Array(16));
+    Deno.writeFileSync(join(tmp, ".c-late.qcow2.tmp-1234"), new Uint8Array(16));
+    await orphanGone;
+    assert.deepEqual([...Deno.readDirSync(tmp)].map((f) => f.name), []);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
