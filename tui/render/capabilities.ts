@@ -25,6 +25,11 @@ export interface RenderCapabilities {
   /** Size of one character cell in pixels (0 if unknown). */
   cellWidthPx: number;
   cellHeightPx: number;
+  /**
+   * The cell size is an assumption (the terminal reported none and the tty's window size had no
+   * pixels): pixel renderers then avoid layouts a wrong guess would garble. Absent: not a guess.
+   */
+  cellSizeGuessed?: boolean;
   /** Terminal size in cells. */
   cols: number;
   rows: number;

@@ -23,11 +23,6 @@ export function cellSizePx(caps: RenderCapabilities): { width: number; height: n
   };
 }
 
-/** The optional marker {@link markCellSizeGuessed} puts on capabilities (copied along by `{ ...caps }`). */
-interface CellSizeGuess {
-  cellSizeGuessed?: boolean;
-}
-
 /**
  * Marks the cell size of `caps` as an assumption (the terminal reported none and the tty's window
  * size had no pixels): pixel renderers then avoid layouts that a wrong guess would garble.
@@ -40,7 +35,7 @@ interface CellSizeGuess {
  * ```
  */
 export function markCellSizeGuessed(caps: RenderCapabilities): void {
-  (caps as RenderCapabilities & CellSizeGuess).cellSizeGuessed = true;
+  caps.cellSizeGuessed = true;
 }
 
 /**
@@ -55,7 +50,7 @@ export function markCellSizeGuessed(caps: RenderCapabilities): void {
 export function setCellSize(caps: RenderCapabilities, width: number, height: number): void {
   caps.cellWidthPx = width;
   caps.cellHeightPx = height;
-  (caps as RenderCapabilities & CellSizeGuess).cellSizeGuessed = false;
+  caps.cellSizeGuessed = false;
 }
 
 /**
@@ -69,7 +64,7 @@ export function setCellSize(caps: RenderCapabilities, width: number, height: num
  */
 export function cellSizeGuessed(caps: RenderCapabilities): boolean {
   return caps.cellWidthPx <= 0 || caps.cellHeightPx <= 0 ||
-    (caps as RenderCapabilities & CellSizeGuess).cellSizeGuessed === true;
+    caps.cellSizeGuessed === true;
 }
 
 /** Placement of a text screen: which terminal cells show which frame cells. */
