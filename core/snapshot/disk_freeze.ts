@@ -5,7 +5,7 @@
  * fresh child on it; the layer the guest was using stays on disk as its own branch.
  */
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { type DiskChain, openChain, openChainSteps } from "../../disks/chain.ts";
+import { type DiskChain, openChainSteps } from "../../disks/chain.ts";
 import type { BlockDevice, ChsGeometry } from "../../disks/block_device.ts";
 import { openLayer } from "../../disks/formats/registry.ts";
 import { openQcow2Preloaded, type Qcow2Preload } from "../../disks/formats/qcow2/qcow2_image.ts";
@@ -97,30 +97,6 @@ export function childPath(stateDir: string, drive: string, tag: string, format: 
   return join(stateDir, `${drive}-${tag}.${format === "vhd" ? "vhd" : "qcow2"}`);
 }
 
-/**
- * Freezes the top of every chain and pushes a new writable child into `stateDir`.
- * Call it while the guest is stopped for the snapshot. Returns what the snapshot records.
- */
-export function freezeDisks(
-  drives: readonly DriveChain[],
-  stateDir: string,
-  snapshotId: string,
-): DiskRecord[] {
-  return drives.map(({ drive, chain }) => {
-    const frozen = chain.top;
-    const layers = chain.layers.map((l) => resolve(l.path));
-    const format = childFormat(frozen.format);
-    chain.pushChild(childPath(stateDir, drive, snapshotId, format), format);
-    return {
-      drive,
-      frozenPath: resolve(frozen.path),
-      format: frozen.format,
-      identity: layerIdentity(frozen.path),
-      layers,
-    };
-  });
-}
-
 /** Checks that a recorded frozen layer is still exactly the file the snapshot saw. */
 export function verifyDiskRecord(record: DiskRecord): void {
   const now = layerIdentity(record.frozenPath);
@@ -132,32 +108,6 @@ export function verifyDiskRecord(record: DiskRecord): void {
         `(size ${was.size}→${now.size}, mtime ${was.mtimeMs}→${now.mtimeMs}, header crc ${was.headerCrc}→${now.headerCrc})`,
     );
   }
-}
-
-/**
- * For each record, verifies the frozen layer, opens its chain read-only and puts a new
- * writable child on it (named after `tag`). On any failure every chain opened so far is closed.
- */
-export function reopenDisks(records: readonly DiskRecord[], stateDir: string, tag: string): DriveChain[] {
-  for (const r of records) verifyDiskRecord(r);
-  const out: DriveChain[] = [];
-  try {
-    for (const r of records) {
-      const chain = openChain(r.frozenPath, {
-        readOnly: true,
-        format: r.format as ImageFormat,
-        allowParentDirs: [...new Set(r.layers.map((l) => dirname(l)))],
-      });
-      out.push({ drive: r.drive, chain });
-      const format = childFormat(chain.top.format);
-      chain.pushChild(childPath(stateDir, r.drive, tag, format), format);
-    }
-  } catch (e) {
-    for (const d of out) d.chain.close();
-    if (e instanceof SnapshotError) throw e;
-    throw new SnapshotError(stateDir, `cannot reopen disks: ${describeError(e)}`);
-  }
-  return out;
 }
 
 /** A restore's disks, opened while the guest still runs: the pause only {@link attach}es them. */
@@ -192,7 +142,7 @@ export interface PrepareDisksOptions {
 }
 
 /**
- * {@link reopenDisks} without blocking the loop: each record's frozen layer is verified,
+ * Opens the disks of a restore without blocking the loop: each record's frozen layer is verified,
  * its chain opened (read-only) layer after layer until a turn has spent
  * {@link PrepareDisksOptions.turnBudgetMs} of opening, then the event loop runs before the
  * next layer; its new writable child is created by `maker`'s worker (create, fsync, rename,
