@@ -97,6 +97,13 @@ export function childPath(stateDir: string, drive: string, tag: string, format: 
   return join(stateDir, `${drive}-${tag}.${format === "vhd" ? "vhd" : "qcow2"}`);
 }
 
+/** A failure to open a restore's disks as the one-line error to report (naming the state directory). */
+export function reopenError(stateDir: string, e: unknown): SnapshotError {
+  return e instanceof SnapshotError
+    ? e
+    : new SnapshotError(stateDir, `cannot reopen disks: ${describeError(e)}`);
+}
+
 /** Checks that a recorded frozen layer is still exactly the file the snapshot saw. */
 export function verifyDiskRecord(record: DiskRecord): void {
   const now = layerIdentity(record.frozenPath);
@@ -226,8 +233,7 @@ export async function prepareDisks(
     }
   } catch (e) {
     closeAll();
-    if (e instanceof SnapshotError) throw e;
-    throw new SnapshotError(stateDir, `cannot reopen disks: ${describeError(e)}`);
+    throw reopenError(stateDir, e);
   }
   return {
     drives: out.map((d) => ({ drive: d.drive, chain: d.chain })),

@@ -160,33 +160,32 @@ export class ResolvedSnapshot {
    * millisecond so the guest keeps running; {@link LazyRestore} then only copies them.
    */
   async predecode(names: readonly string[]): Promise<void> {
-    this.#state ??= this.top.state();
-    for (const name of names) {
-      const index = this.memoryIndex(name);
-      if (index < 0 || this.#decoded.has(name)) continue;
-      const m = this.#memories[index];
-      const out = new Uint8Array(m.size);
-      let slice = performance.now();
-      for (let p = 0; p < m.pageCount; p++) {
-        this.loadPage(index, p, out, p * PAGE_SIZE);
-        if (performance.now() - slice > 0.8) {
-          await new Promise((r) => setTimeout(r, 0));
-          slice = performance.now();
-        }
+    let slice = performance.now();
+    for (const _ of this.#decodeSteps(names)) {
+      if (performance.now() - slice > 0.8) {
+        await new Promise((r) => setTimeout(r, 0));
+        slice = performance.now();
       }
-      this.#decoded.set(name, out);
     }
   }
 
   /** {@link predecode} in one step (when the memories are small, e.g. a restore's VRAM). */
   predecodeSync(names: readonly string[]): void {
+    for (const _ of this.#decodeSteps(names));
+  }
+
+  /** The decoding of {@link predecode}, one page per step. */
+  *#decodeSteps(names: readonly string[]): Generator<void> {
     this.#state ??= this.top.state();
     for (const name of names) {
       const index = this.memoryIndex(name);
       if (index < 0 || this.#decoded.has(name)) continue;
       const m = this.#memories[index];
       const out = new Uint8Array(m.size);
-      for (let p = 0; p < m.pageCount; p++) this.loadPage(index, p, out, p * PAGE_SIZE);
+      for (let p = 0; p < m.pageCount; p++) {
+        this.loadPage(index, p, out, p * PAGE_SIZE);
+        yield;
+      }
       this.#decoded.set(name, out);
     }
   }

@@ -23,9 +23,9 @@ import { openQcow2Preloaded } from "../../disks/formats/qcow2/qcow2_image.ts";
 import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
 import { MemoryOverlay } from "../../disks/memory_overlay.ts";
 import { relative, resolve } from "node:path";
-import { describeError, SnapshotError } from "./errors.ts";
+import { SnapshotError } from "./errors.ts";
 import type { DiskRecord } from "./format.ts";
-import { childFormat, childPath, type PreparedDisks, verifyDiskRecord } from "./disk_freeze.ts";
+import { childFormat, childPath, type PreparedDisks, reopenError, verifyDiskRecord } from "./disk_freeze.ts";
 import { syncDirectory } from "./fs_sync.ts";
 
 /** Disk chains for a restore, opened; see {@link openRestoreDisks}. */
@@ -96,8 +96,7 @@ export function openRestoreDisks(
     }
   } catch (e) {
     closeAll();
-    if (e instanceof SnapshotError) throw e;
-    throw new SnapshotError(stateDir, `cannot reopen disks: ${describeError(e)}`);
+    throw reopenError(stateDir, e);
   }
   return {
     drives: out.map((d) => ({ drive: d.drive, chain: d.chain })),
