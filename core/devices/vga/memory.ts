@@ -80,17 +80,29 @@ export class VideoMemory {
     return ~differ & 0xFF;
   }
 
-  /** CPU write at a physical address in A0000h–BFFFFh. */
+  /**
+   * CPU write at a physical address in A0000h–BFFFFh.
+   *
+   * Games write video memory byte by byte (REP STOSW clears, sprite blits), so this reads
+   * the register bytes directly and first tries the common case: write mode 0 with no
+   * rotation, no logical operation, all bits enabled and no set/reset on the planes written,
+   * where every selected plane simply takes the byte. Everything else takes the general path.
+   */
   write(addr: number, value: number): void {
-    const offset = this.windowOffset(addr);
-    if (offset < 0) return;
-    const { seq, gc } = this.regs;
-    let planes = seq.mapMask;
+    value &= 0xFF;
+    const gr = this.regs.gc.regs;
+    const sr = this.regs.seq.regs;
+    const map = (gr[6] >> 2) & 0x03;
+    const offset = addr - WINDOW_BASE[map];
+    if (offset < 0 || offset >= WINDOW_SIZE[map]) return;
+    let planes = sr[2] & 0x0F; // map mask
     let memOffset: number;
-    if (seq.chain4) {
+    if ((sr[4] & 0x08) !== 0) {
+      // Chain-4: address bits 0–1 select the plane.
       planes &= 1 << (offset & 3);
       memOffset = offset & 0xFFFC;
-    } else if (seq.oddEvenWrites) {
+    } else if ((sr[4] & 0x04) === 0) {
+      // Odd/even: address bit 0 selects planes 0/2 or 1/3.
       planes &= (offset & 1) !== 0 ? 0b1010 : 0b0101;
       memOffset = offset & 0xFFFE;
     } else {
@@ -98,6 +110,21 @@ export class VideoMemory {
     }
     if (planes === 0) return;
     const base = memOffset << 2;
+    if ((gr[5] & 0x03) === 0 && (gr[3] & 0x1F) === 0 && gr[8] === 0xFF && (gr[1] & planes) === 0) {
+      const vram = this.vram;
+      if ((planes & 1) !== 0) vram.write8(base, value);
+      if ((planes & 2) !== 0) vram.write8(base + 1, value);
+      if ((planes & 4) !== 0) vram.write8(base + 2, value);
+      if ((planes & 8) !== 0) vram.write8(base + 3, value);
+      this.written = true;
+      return;
+    }
+    this.writeGeneral(base, planes, value);
+  }
+
+  /** Write modes 0–3 with rotation, set/reset, logical operations and the bit mask. */
+  private writeGeneral(base: number, planes: number, value: number): void {
+    const gc = this.regs.gc;
     const mode = gc.writeMode;
     const latch = this.latch;
     const rotated = mode === 0 || mode === 3 ? rotateRight(value, gc.rotateCount) : value;
