@@ -11,7 +11,9 @@
  * so a transfer between them is a `continue` after the next block's budget check, and a RET
  * to one of them stays inside too; a loop spanning several blocks (a CRC's bit loop, a sieve)
  * never returns to the dispatcher. Regions are cached by their entry's linear address; a
- * block may appear in several regions.
+ * block may appear in several regions. REP/REPNE string instructions (without a segment
+ * override) run inside a block through the general handler, which yields as it would in the
+ * interpreter (IP left on the instruction, and the block leaves).
  *
  * Why generating code is safe: the source is assembled only from the templates below and
  * from numbers (opcode bytes, displacements, immediates, addresses, cycle counts) decoded
@@ -38,10 +40,9 @@
  *   block checks its page's generation after each store and exits right after the store
  *   if it changed.
  *
- * Status: correct (tests/cpu/block_lockstep_test.ts, conformance) but off by default
- * (Cpu.compileBlocksDefault): cpumix gains (~51-58 -> ~120 MIPS per CPU-second with regions),
- * while a FreeDOS boot loses some (fresh blocks start in V8's interpreter; see blockSettings)
- * and the demo's fire effect does not gain (its stores to the VGA's MMIO pages end blocks).
+ * Status: on by default (Cpu.compileBlocksDefault), proven by tests/cpu/block_lockstep_test.ts
+ * and conformance. cpumix ~51-58 -> ~150-175 MIPS per CPU-second. Only very hot loops are
+ * compiled (blockSettings), which keeps a cold FreeDOS boot at the interpreter's speed.
  * Generated functions are shared between CPUs (FUNCTIONS), so a second machine does not
  * compile the same code again.
  */
@@ -62,15 +63,19 @@ import {
   PARITY,
 } from "./flags.ts";
 import { CS, DS, ES, SS } from "./registers.ts";
+import { REPE, REPNE } from "./string.ts";
 import { shift16, shift8 } from "./shift.ts";
 
 /**
- * Entries of a block start before it is compiled (cold code stays interpreted: a fresh block
- * runs in V8's interpreter until it tiers up, so compiling lukewarm code costs more than it
- * saves; 16 made a FreeDOS boot ~35% slower, 2000 ~10-25%). Read when a CPU is built; tests
- * lower it to exercise compiled code quickly.
+ * Entries of a region before it is compiled, counted where a backward transfer lands (loop
+ * heads; see fastRun) and where the dispatcher is asked. Compiling is dear: a fresh region
+ * runs in V8's interpreter until it tiers up, and V8 spends ~25 ms (Maglev) to ~100 ms
+ * (TurboFan) of CPU on a large one, so only loops that have gone round very often are worth
+ * it. The FreeDOS boot's hottest loop (the UPX decompressor) reaches ~31,000 and stays
+ * interpreted; 2000 compiled it and made the cold boot ~30% slower. Read when a CPU is
+ * built; tests lower it to exercise compiled code quickly. At most 65,535 (16-bit counts).
  */
-export const blockSettings = { hotThreshold: 2000 };
+export const blockSettings = { hotThreshold: 65535 };
 /** Most instructions in one block. */
 const MAX_INSTRUCTIONS = 32;
 
@@ -115,6 +120,21 @@ const EXCLUDE = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256);
   // LOCK, BIOS trap, REPNE, REP, HLT, STI, POP SS (segment overrides are handled on their own).
   for (const op of [0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xFB, 0x17, 0x26, 0x2E, 0x36, 0x3E]) t[op] = 1;
+  return t;
+})();
+
+/** 1 for REPNE (F2) and REP/REPE (F3). */
+const REP_STRING = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  t[0xF2] = 1;
+  t[0xF3] = 1;
+  return t;
+})();
+
+/** 1 for the string instructions a block runs repeated (MOVS CMPS STOS LODS SCAS; not INS/OUTS). */
+const STRING_OP = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (const op of [0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF]) t[op] = 1;
   return t;
 })();
 
@@ -179,6 +199,7 @@ function jccCondition(n: number): string {
 function startable(bytes: Uint8Array, at: number, ip: number): boolean {
   if ((at & (PAGE_SIZE - 1)) > PAGE_SIZE - 8 || ip > 0xFFF0) return false;
   let op = bytes[at];
+  if (REP_STRING[op] !== 0 && STRING_OP[bytes[at + 1]] !== 0) return true;
   if (SEG_PREFIX[op] !== 0) op = bytes[++at];
   if (EXCLUDE[op] !== 0) return false;
   const reg = (bytes[at + 1] >>> 3) & 3;
@@ -231,6 +252,8 @@ export class BlockCache {
   readonly hotThreshold = Math.min(0xFFFF, blockSettings.hotThreshold);
   /** Blocks compiled (for tests and benchmarks). */
   compiled = 0;
+  /** Compiled regions whose function came from the cache shared by all CPUs (FUNCTIONS). */
+  reused = 0;
   /** Page invalidations by writes to compiled code. */
   invalidations = 0;
 
@@ -281,6 +304,11 @@ export class BlockCache {
       const ip = c.ip;
       const lin = ((sregs[CS] << 4) + ip) & mask;
       const page = lin >>> PAGE_SHIFT;
+      if (this.heat[lin] < this.hotThreshold) {
+        // Cold here (compiled blocks keep a saturated count): count the entry, nothing to look up.
+        this.heat[lin]++;
+        return;
+      }
       let b = blocks.get(lin);
       if (
         b !== undefined &&
@@ -291,10 +319,6 @@ export class BlockCache {
         b = undefined;
       }
       if (b === undefined) {
-        if (this.heat[lin] < this.hotThreshold) {
-          this.heat[lin]++;
-          return;
-        }
         b = this.compile(lin, ip);
         blocks.set(lin, b);
       }
@@ -342,6 +366,12 @@ export class BlockCache {
           pfx = 1;
           op = bytes[at + 1];
         }
+        if (pfx === 0 && REP_STRING[op] !== 0 && STRING_OP[bytes[at + 1]] !== 0) {
+          src.repString(cur, op, bytes[at + 1]);
+          at += 2;
+          cur = (cur + 2) & 0xFFFF;
+          continue;
+        }
         if (EXCLUDE[op] !== 0) break;
         const m = bytes[at + pfx + 1];
         if (op === 0x8E && ((m >>> 3) & 3) !== ES && ((m >>> 3) & 3) !== DS) break; // MOV SS/CS
@@ -373,7 +403,7 @@ export class BlockCache {
       const factory = new Function("parity", "dlg", "sh8", "sh16", text) as BlockFactory;
       fn = factory(PARITY, delegate, shift8, shift16);
       FUNCTIONS.set(text, fn);
-    }
+    } else this.reused++;
     return fn;
   }
 }
@@ -414,6 +444,10 @@ class Source {
   private readonly returns: Exit[] = [];
   /** Static targets of the current block (the compiler may add them to the region). */
   readonly targets: number[] = [];
+  /** Return addresses of the region's CALLs (where a RET may continue inside). */
+  private readonly returnTo = new Set<number>();
+  /** Index into `out` of the current block's budget check. */
+  private checkAt = 0;
 
   constructor(
     private readonly is186: boolean,
@@ -442,6 +476,8 @@ class Source {
     this.index.set(ip, this.budgets.length);
     this.budgets.push(0);
     this.emit(`case ${this.budgets.length - 1}: {`);
+    this.checkAt = this.out.length;
+    this.emit(String(ip));
     this.count = 0;
     this.cycles = 0;
     this.budget = 0;
@@ -460,6 +496,9 @@ class Source {
     this.restAt.length = 0;
     this.restBase.length = 0;
     this.budgets[this.budgets.length - 1] = this.budget;
+    // Entered from another block of the region: the dispatcher's check (see run()).
+    const ip = this.out[this.checkAt];
+    this.out[this.checkAt] = `if (cy + ${this.budget} >= end) { xi = ${ip}; xn = 0; break out; }`;
     this.total += this.count;
     this.emit("}");
   }
@@ -472,20 +511,22 @@ class Source {
     this.ended = true;
   }
 
-  /** Continues at block `k` of the region (or leaves if it does not fit the budget). */
-  private goto(k: number, target: number, done: number): string {
-    return `n0 += ${done}; if (cy + ${this.budgets[k]} >= end) { c.ip = ${target}; c.cycles = cy; ` +
-      `c.instructions = n0; c.flags = fl; return 0; } pc = ${k}; continue;`;
+  /** Continues at block `k` of the region (its budget check comes first there). */
+  private goto(k: number, done: number): string {
+    return `n0 += ${done}; pc = ${k}; continue;`;
   }
 
-  /** State stores for leaving with IP `ip`, `done` instructions executed. */
-  private sync(ip: number, done: number): string {
-    return `c.ip = ${ip}; c.cycles = cy; c.instructions = n0 + ${done}; c.flags = fl;`;
+  /**
+   * Leaves the function with IP `ip` (an expression), `done` instructions of the block executed:
+   * the shared epilogue after the loop stores the state.
+   */
+  private leave(ip: number | string, done: number): string {
+    return `{ xi = ${ip}; xn = ${done}; break out; }`;
   }
 
   /** Leave before the current instruction (the interpreter runs it). */
   private bail(ip: number): string {
-    return `{ ${this.sync(ip, this.count)} return 1; }`;
+    return `{ xi = ${ip}; xn = ${this.count}; xr = 1; break out; }`;
   }
 
   /** Offset expression of ModR/M `m` (bytes at `at` = ModR/M) and its default segment. */
@@ -613,7 +654,7 @@ class Source {
     this.cycles += cycles;
     this.count++;
     if (this.stored) {
-      this.emit(`if (gen[${this.page}] !== ${this.gen}) { ${this.sync(next, this.count)} return 0; }`);
+      this.emit(`if (gen[${this.page}] !== ${this.gen}) ${this.leave(next, this.count)}`);
       this.stored = false;
     }
     void ip;
@@ -980,6 +1021,9 @@ class Source {
       case 0xE8:
         this.push(String(next), ip);
         this.jump((next + imm16(1)) & 0xFFFF, base);
+        // Where the callee's RET comes back to: in the region too, that RET stays inside.
+        this.targets.push(next);
+        this.returnTo.add(next);
         return true;
       case 0xE9:
         this.jump((next + imm16(1)) & 0xFFFF, base);
@@ -994,7 +1038,7 @@ class Source {
         this.emit(`cy += ${base};`);
         this.returns.push({ at: this.out.length, target: -1, done: this.count });
         this.emit("");
-        this.emit(`c.ip = v; c.cycles = cy; c.instructions = n0 + ${this.count}; c.flags = fl; return 0;`);
+        this.emit(this.leave("v", this.count));
         this.ended = true;
         return true;
     }
@@ -1002,11 +1046,20 @@ class Source {
   }
 
   /** Anything else: the general handler, then leave if it did something a block cannot follow. */
-  private delegated(ip: number, op: number, m: number, pfx: number, ovr: number, next: number): boolean {
+  private delegated(
+    ip: number,
+    op: number,
+    m: number,
+    pfx: number,
+    ovr: number,
+    next: number,
+    rep = 0,
+  ): boolean {
     const i = this.count;
     this.count++;
     this.emit(`c.flags = fl; c.cycles = cy; c.instructions = n0 + ${i};`);
-    this.emit(`dlg(c, ${op}, ${ip}, ${pfx}, ${ovr}); fl = c.flags; cy = c.cycles;`);
+    if (rep === 0) this.emit(`dlg(c, ${op}, ${ip}, ${pfx}, ${ovr}); fl = c.flags; cy = c.cycles;`);
+    else this.emit(`c.rep = ${rep}; dlg(c, ${op}, ${ip}, 1, -1); c.rep = 0; fl = c.flags; cy = c.cycles;`);
     const idx = this.out.length;
     this.emit("");
     this.restAt.push(idx);
@@ -1024,6 +1077,17 @@ class Source {
       `if (c.ip !== ${next} || sregs[1] !== ${this.cs} || c.attention || (fl & ${FLAG_TF}) !== 0 || ` +
       `gen[${this.page}] !== ${this.gen} || cy + REST >= end) return 0;`;
     return false;
+  }
+
+  /**
+   * REP/REPNE (`prefix`, no segment override) with string instruction `op`: the general
+   * handler runs it as the interpreter would (the delegated prefix byte sets `lastPrefix`);
+   * when it yields (interrupt, budget) IP stays on it and the block leaves.
+   */
+  repString(ip: number, prefix: number, op: number): void {
+    this.budget = this.cycles;
+    this.emit(`// ${ip.toString(16)}: ${prefix.toString(16)} ${op.toString(16)}`);
+    this.delegated(ip, op, 0, 1, -1, (ip + 2) & 0xFFFF, prefix === 0xF3 ? REPE : REPNE);
   }
 
   /** Conditional end: two exits. */
@@ -1084,22 +1148,23 @@ class Source {
   text(): string {
     for (const e of this.exits) {
       const k = this.index.get(e.target);
-      this.out[e.at] = k === undefined
-        ? `${this.sync(e.target, e.done)} return 0;`
-        : this.goto(k, e.target, e.done);
+      this.out[e.at] = k === undefined ? this.leave(e.target, e.done) : this.goto(k, e.done);
     }
-    // A RET to the start of one of the region's blocks (a loop calling a subroutine) stays inside.
+    // A RET to a return address of the region's CALLs that starts one of its blocks stays inside.
     for (const e of this.returns) {
       const cases: string[] = [];
-      for (const [ip, k] of this.index) cases.push(`case ${ip}: ${this.goto(k, ip, e.done)}`);
+      for (const ip of this.returnTo) {
+        const k = this.index.get(ip);
+        if (k !== undefined) cases.push(`case ${ip}: ${this.goto(k, e.done)}`);
+      }
       this.out[e.at] = cases.length === 0 ? "" : `switch (v) { ${cases.join(" ")} }`;
     }
     return "return function (c, end) {\n" +
       "const regs = c.regs, regs8 = c.regs8, sregs = c.sregs, bytes = c.bytes, pf = c.pageFlags;\n" +
       "const mem = c.memory, gen = c.blocks.gen;\n" +
       "let cy = c.cycles, fl = c.flags, o = 0, s = 0, a = 0, b = 0, v = 0, r = 0, t = 0, x = 0, y = 0;\n" +
-      "let n0 = c.instructions, pc = 0;\nfor (;;) {\nswitch (pc) {\n" +
+      "let n0 = c.instructions, pc = 0, xi = 0, xn = 0, xr = 0;\nout: for (;;) {\nswitch (pc) {\n" +
       this.out.join("\n") +
-      "\n}\n}\n};";
+      "\n}\n}\nc.ip = xi; c.cycles = cy; c.instructions = n0 + xn; c.flags = fl;\nreturn xr;\n};";
   }
 }

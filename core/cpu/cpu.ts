@@ -35,9 +35,8 @@ export interface CpuOptions {
   /** Which chip to emulate; default "80186". */
   model?: CpuModel;
   /**
-   * Compile hot straight-line code into JavaScript blocks (block.ts) for run(); default
-   * {@link Cpu.compileBlocksDefault} (off: blocks win on cpumix but, still unoptimised by V8
-   * when first run, lose on a FreeDOS boot; see block.ts). step() always interprets.
+   * Compile hot loops into JavaScript (block.ts) for run(); default
+   * {@link Cpu.compileBlocksDefault} (on). step() always interprets.
    */
   compileBlocks?: boolean;
 }
@@ -58,9 +57,11 @@ const PREFIX = /* @__PURE__ */ (() => {
 export class Cpu implements Stateful, InterruptPin {
   /**
    * What {@link CpuOptions.compileBlocks} means when a caller leaves it out (machines built
-   * elsewhere, e.g. in tests and benchmarks comparing both ways).
+   * elsewhere, e.g. in tests and benchmarks comparing both ways). On: only loops that have gone
+   * round ~65,000 times are compiled (blockSettings), so a FreeDOS boot stays interpreted and
+   * long-running code gets faster.
    */
-  static compileBlocksDefault = false;
+  static compileBlocksDefault = true;
   readonly model: CpuModel;
   /** General registers in Intel order AX CX DX BX SP BP SI DI. */
   readonly regs: Uint16Array = new Uint16Array(8);

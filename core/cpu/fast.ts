@@ -261,10 +261,10 @@ function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): 
  * IP, cycles and the instruction count exact, as devices may read them from a
  * memory-mapped write.
  *
- * With compiled blocks on, `heat` counts entries per linear address where a block may start
- * (after a control transfer or a delegated instruction): the loop counts them itself and
- * stops only where the count has reached `hot`, for the block dispatcher to take over, so
- * cold code pays one array update per transfer rather than a round trip through it.
+ * With compiled blocks on, `heat` counts entries per linear address of loop heads (where a
+ * backward transfer inside the code segment lands): the loop counts them itself and stops
+ * only where the count has reached `hot`, for the block dispatcher to take over, so cold
+ * code pays one array update per backward transfer rather than a round trip through it.
  */
 export function fastRun(c: Cpu, end: number, heat: Uint16Array | null = null, hot = 0): number {
   if ((c.flags & FLAG_TF) !== 0) return 0;
@@ -888,7 +888,6 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
           ip = (ip + next) & 0xFFFF;
           c.ip = ip;
           c.cycles = cycles;
-          if (heat !== null && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break loop;
           continue;
         }
         case 0xF8:
@@ -922,8 +921,14 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
       c.instructions = ++count;
       cycles += baseCycles[op] + extra + (pfx << 1);
       c.cycles = cycles;
-      // With compiled blocks on, stop where a hot block may start (after a control transfer).
-      if (heat !== null && TRANSFER[op] !== 0 && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break;
+      // With compiled blocks on, stop where a hot block may start (after a backward transfer:
+      // the loops), `lin - csBase` being this instruction's IP.
+      if (
+        heat !== null && TRANSFER[op] !== 0 && ip <= lin - csBase &&
+        reachedHot(heat, (csBase + ip) & c.addrMask, hot)
+      ) {
+        break;
+      }
       continue;
     }
     // Not inlined: the general handler runs it from here, saving the round trip through run()
@@ -932,6 +937,7 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
     if (DELEGATE[op] === 0 || (op === 0x8E && (m & 0x18) === 0x10)) break;
     c.flags = fl;
     delegate(c, op, ip, pfx, ovr);
+    const from = ip;
     ip = c.ip;
     cycles = c.cycles;
     count = c.instructions;
@@ -944,7 +950,13 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
     }
     // POPF or IRET set TF: the next instruction traps, which is the general path's business.
     if ((fl & FLAG_TF) !== 0) break;
-    if (heat !== null && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break;
+    // A backward transfer inside the code segment (indirect JMP, RET n): as above.
+    if (
+      heat !== null && ip <= from && lin - csBase === from &&
+      reachedHot(heat, (csBase + ip) & c.addrMask, hot)
+    ) {
+      break;
+    }
   }
   c.flags = fl;
 }

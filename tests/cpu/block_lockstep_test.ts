@@ -113,6 +113,16 @@ Deno.test("lockstep: cpumix in slices of varying size", () => {
   assert.ok(b.instructions > 2_000_000);
 });
 
+Deno.test("a second CPU running the same code reuses the first one's compiled functions", () => {
+  const [, first] = both(cpumixCpu);
+  first.run(2_000_000);
+  assert.ok(first.blocks!.compiled > 0);
+  const [, second] = both(cpumixCpu);
+  second.run(2_000_000);
+  assert.ok(second.blocks!.reused > 0, `reused ${second.blocks!.reused} of ${second.blocks!.compiled}`);
+  assert.equal(second.instructions, first.instructions);
+});
+
 /** Two machines booting `disk` in lockstep for `seconds` of emulated time. */
 function machinesInLockstep(
   disk: string,
