@@ -88,8 +88,10 @@ const MAX_REGION_INSTRUCTIONS = 192;
  * addresses reuses the function V8 has already optimised, instead of compiling it again.
  */
 const FUNCTIONS = new Map<string, BlockFn>();
-/** The function cache is dropped when it grows past this many sources. */
-const MAX_FUNCTIONS = 8192;
+/** The function cache is dropped when its sources would pass this many characters in all. */
+const MAX_FUNCTION_CHARS = 16 << 20;
+/** Characters of source in FUNCTIONS. */
+let functionChars = 0;
 
 /**
  * Runs a block on CPU `c`; returns 0 after a normal exit, 1 when it stopped before an
@@ -398,11 +400,15 @@ export class BlockCache {
   private build(text: string): BlockFn {
     let fn = FUNCTIONS.get(text);
     if (fn === undefined) {
-      if (FUNCTIONS.size >= MAX_FUNCTIONS) FUNCTIONS.clear();
+      if (functionChars + text.length > MAX_FUNCTION_CHARS) {
+        FUNCTIONS.clear();
+        functionChars = 0;
+      }
       // See the module comment: the source holds only our templates and numbers.
       const factory = new Function("parity", "dlg", "sh8", "sh16", text) as BlockFactory;
       fn = factory(PARITY, delegate, shift8, shift16);
       FUNCTIONS.set(text, fn);
+      functionChars += text.length;
     } else this.reused++;
     return fn;
   }
