@@ -540,7 +540,12 @@ interface Spare {
   bytes: Qcow2Preload | null;
   /** Settles when the worker is done with the file (made or failed). */
   made: Promise<void>;
+  /** performance.now() when making it failed (a retry waits a while: {@link SPARE_RETRY_MS}). */
+  failedAt: number;
 }
+
+/** How long a failed spare waits before it is asked for again. */
+const SPARE_RETRY_MS = 2000;
 
 /** fsync(2) of the file at `path` without blocking the loop. */
 async function fsyncAsync(path: string): Promise<void> {
@@ -648,12 +653,21 @@ export class DiskFreezer {
   /** True when the maker is this freezer's own (made here): {@link dispose} then ends it. */
   readonly #ownMaker: boolean;
 
+  /** How long a failed spare waits before it is asked for again. */
+  readonly #retryMs: number;
+
   /** `maker`: a shared one stays its owner's to close (a session shuts it down itself). */
-  constructor(drives: readonly FreezerDrive[], stateDir: string, maker?: SpareMaker) {
+  constructor(
+    drives: readonly FreezerDrive[],
+    stateDir: string,
+    maker?: SpareMaker,
+    options: { readonly retryMs?: number } = {},
+  ) {
     this.#drives = drives;
     this.#stateDir = stateDir;
     this.#maker = maker ?? new SpareMaker();
     this.#ownMaker = maker === undefined;
+    this.#retryMs = options.retryMs ?? SPARE_RETRY_MS;
   }
 
   /** Starts making the children snapshot `id` will put on the drives' current tops. */
@@ -661,9 +675,11 @@ export class DiskFreezer {
     for (const { drive, slot } of this.#drives) {
       const top = slot.chain.top;
       const old = this.#spares.get(drive);
-      // A failed spare is not made again for the same snapshot and top: that snapshot's freeze
-      // creates its child in the pause instead (no request storm from every pump).
-      if (old && old.id === id && old.forTop === top) continue;
+      // A failed spare is made again for the same snapshot and top only after a while (no request
+      // storm from every pump; a snapshot taken meanwhile creates its child in the pause).
+      if (old && old.id === id && old.forTop === top) {
+        if (old.state !== "failed" || performance.now() - old.failedAt < this.#retryMs) continue;
+      }
       if (old) this.#discard(old);
       this.#spares.delete(drive);
       if (top instanceof MemoryOverlay || childFormat(top.format) !== "qcow2") continue;
@@ -680,6 +696,7 @@ export class DiskFreezer {
         layer: null,
         bytes: null,
         made: Promise.resolve(),
+        failedAt: 0,
       };
       this.#spares.set(drive, spare);
       spare.made = this.#maker.create(path, top.sectorCount * 512, top.path, top.format).then(
@@ -692,6 +709,9 @@ export class DiskFreezer {
         (e) => {
           if (spare.state === "creating") this.lastError = e;
           spare.state = "failed";
+          spare.failedAt = performance.now();
+          // A worker cut off on a timeout may still have been making the file.
+          trackRemoval(removeOrphan(path));
         },
       );
     }
@@ -846,7 +866,10 @@ const removals = new Set<Promise<void>>();
 
 /** Deletes an unused child file off the loop; {@link removalsDone} waits for it. */
 function removeQuietly(path: string): void {
-  const p = Deno.remove(path).catch(() => {});
+  trackRemoval(Deno.remove(path).catch(() => {}));
+}
+
+function trackRemoval(p: Promise<void>): void {
   removals.add(p);
   p.finally(() => removals.delete(p));
 }

@@ -31,6 +31,9 @@ function rig(tmp: string) {
       snaps.pump(0.5);
       if (i % 4 === 0) await new Promise((r) => setTimeout(r, 0));
     }
+    if (!settled) {
+      throw new Error(`not settled after 30 s of emulated time (${JSON.stringify(snaps.session.status)})`);
+    }
     return await p;
   };
   for (let i = 0; i < 1000; i++) machine.runCycles(slice); // boot
@@ -85,9 +88,15 @@ Deno.test("disk chain panel actions: new child, commit into the parent, discard 
     // A snapshot moves the memory overlay into a file child in the state directory.
     await runUntil(snaps.snapshot().done);
     // The next snapshot's disk child is prepared in the background (a child of the top too).
+    const deadline = performance.now() + 60_000;
     await runUntil(
-      new Promise<void>((resolve) => {
-        const poll = () => snaps.session.disksReady ? resolve() : setTimeout(poll, 5);
+      new Promise<void>((resolve, reject) => {
+        const poll = () =>
+          snaps.session.disksReady
+            ? resolve()
+            : performance.now() > deadline
+            ? reject(new Error(`no disk child prepared in 60 s: ${snaps.session.freezer?.lastError}`))
+            : setTimeout(poll, 5);
         poll();
       }),
     );

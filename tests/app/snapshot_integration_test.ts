@@ -72,6 +72,7 @@ async function runUntil<T>(rig: Rig, p: Promise<T>): Promise<T> {
     run(rig, 0.005);
     await new Promise((r) => setTimeout(r, 0));
   }
+  if (!settled) throw new Error(`not settled after 100 s of emulated time`);
   return await p;
 }
 

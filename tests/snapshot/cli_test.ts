@@ -42,7 +42,8 @@ async function makeTree(tmp: string) {
     const p = session.snapshot(label);
     let done = false;
     p.then(() => done = true, () => done = true);
-    while (!done) {
+    for (let i = 0; !done; i++) {
+      if (i === 100_000) throw new Error("snapshot not done after 100,000 pumps");
       session.pump(1);
       await new Promise((r) => setTimeout(r, 0));
     }

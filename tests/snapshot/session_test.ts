@@ -15,6 +15,7 @@ async function pumpUntil<T>(session: SnapshotSession, p: Promise<T>): Promise<T>
     session.pump(1);
     await new Promise((r) => setTimeout(r, 0));
   }
+  if (!settled) throw new Error("not settled after 100,000 pumps");
   return await p;
 }
 

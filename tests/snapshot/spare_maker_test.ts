@@ -11,6 +11,7 @@ import { createQcow2Image } from "../../disks/formats/registry.ts";
 import {
   DiskFreezer,
   DiskSlot,
+  removalsDone,
   removeOrphan,
   SpareMaker,
   type SpareWorkerPort,
@@ -64,6 +65,7 @@ async function pumpUntil<T>(session: SnapshotSession, p: Promise<T>): Promise<T>
     session.pump(1);
     await tick();
   }
+  if (!settled) throw new Error("not settled after 100,000 pumps");
   return await p;
 }
 
@@ -118,6 +120,55 @@ Deno.test("a spare made again for the same snapshot after the top changed gets i
     await freezer.dispose();
     maker.shutdown();
     slot.close();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a spare that failed is asked for again after a while, not on every pump", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-" });
+  try {
+    const image = join(tmp, "disk.img");
+    createImage(image, { size: 1 << 20 });
+    const slot = new DiskSlot(openChain(image));
+    const stateDir = join(tmp, "state");
+    Deno.mkdirSync(stateDir);
+    let fail = true;
+    const worker = new FakeSpareWorker(() => false);
+    const maker = new SpareMaker({
+      keepAlive: true,
+      spawn: () => {
+        // The first worker fails its request (as a worker cut off on a timeout would).
+        if (fail) {
+          fail = false;
+          const broken = new FakeSpareWorker(() => true);
+          queueMicrotask(() =>
+            broken.onerror?.(new ErrorEvent("error", { message: "boom", cancelable: true }))
+          );
+          return broken;
+        }
+        return worker;
+      },
+    });
+    const freezer = new DiskFreezer([{ drive: "c", slot }], stateDir, maker, { retryMs: 50 });
+    freezer.prepare("X");
+    for (let i = 0; i < 20 && freezer.lastError === null; i++) await tick();
+    assert.match(String(freezer.lastError), /boom/);
+    freezer.prepare("X");
+    freezer.prepare("X");
+    assert.equal(worker.requests.length, 0, "not asked again at once");
+    await new Promise((r) => setTimeout(r, 60));
+    freezer.prepare("X");
+    assert.equal(worker.requests.length, 1, "asked again after the retry delay");
+    for (let i = 0; i < 200 && !freezer.ready("X"); i++) {
+      freezer.pump();
+      await tick();
+    }
+    assert.ok(freezer.ready("X"));
+    await freezer.dispose();
+    maker.shutdown();
+    slot.close();
+    await removalsDone();
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
