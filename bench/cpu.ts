@@ -5,7 +5,8 @@
  * computed here, and prints one JSON line last:
  * `{"mips": …, "instructions": N, "seconds": S, "model": "80186", …}`. `mips` is per wall-clock
  * second; `mipsPerCpuSecond` divides by the process's CPU time instead, which is steadier
- * when other work shares the machine.
+ * when other work shares the machine. `blocksCompiled` is how many regions the block
+ * compiler (core/cpu/block.ts; on by default, `--blocks off` for the interpreter alone) made.
  *
  * Usage: deno task bench:cpu [--seconds S] [--model 8086|80186] [--blocks on|off]
  */
@@ -118,6 +119,7 @@ console.log(JSON.stringify({
   mipsPerCpuSecond: Math.round(instructions / cpuSecs / 1e4) / 100,
   cycles: cpu.cycles - cycles0,
   passes,
+  blocksCompiled: cpu.blocks?.compiled ?? null,
 }));
 
 function crc16CcittFalse(bytes: Uint8Array): number {
