@@ -236,8 +236,11 @@ export class Cpu implements Stateful, InterruptPin {
       if (this.blocks !== null) {
         // Compiled blocks first; they return for cold code, the budget's end, TF, a shadow
         // or attention, and the fast loop then runs up to the next hot place a block may start.
+        const before = this.instructions;
         this.blocks.run(end);
         if (this.cycles >= end) continue;
+        // A block's I/O or REP instruction raised an interrupt: take it before anything else runs.
+        if (this.attention && this.instructions !== before) continue;
         if (fastRun(this, end, this.blocks.heat, this.blocks.hotThreshold) === 0) this.execute();
         continue;
       }

@@ -320,3 +320,132 @@ Deno.test("MMIO write raising INTR inside a block: the interrupt comes right aft
   }
   assert.deepEqual(results[1], results[0]);
 });
+
+Deno.test("REP MOVSB inside a block into an MMIO page raising INTR: it yields and resumes as interpreted", () => {
+  // Hot loop: inc bx; after 200 rounds the source byte becomes 1, and the first byte REP MOVSB
+  // copies to the device raises INTR: the repeated instruction must yield (IP back on it) at
+  // the same iteration as in the interpreter, and resume after the interrupt.
+  const code = [
+    0x43, // 0: inc bx
+    0x81,
+    0xFB,
+    0xC8,
+    0x00, // 1: cmp bx, 200
+    0x75,
+    0x05, // 5: jne 0xC
+    0xC6,
+    0x06,
+    0x00,
+    0x30,
+    0x01, // 7: mov byte [0x3000], 1
+    0xBE,
+    0x00,
+    0x30, // c: mov si, 0x3000
+    0x31,
+    0xFF, // f: xor di, di
+    0xB9,
+    0x04,
+    0x00, // 11: mov cx, 4
+    0xF3,
+    0xA4, // 14: rep movsb
+    0x42, // 16: inc dx
+    0xEB,
+    0xE7, // 17: jmp 0
+  ];
+  type Seen = { ip: number; cx: number; instructions: number; cycles: number; dx: number };
+  const results: { seen: Seen; end: string }[] = [];
+  for (const blocks of [false, true]) {
+    const memory = new PagedMemory(1 << 20);
+    const cpu = new Cpu(memory, new IoBus(), { compileBlocks: blocks });
+    memory.writeBlock(CODE_SEG << 4, new Uint8Array(code));
+    const dev = new IrqDevice(cpu);
+    memory.mapMmio(0xB0000, 0x1000, dev);
+    const pic = new FakePic(0x20);
+    cpu.interruptController = pic;
+    setVector(memory, 0x20, 0x0200, 0);
+    memory.write8(0x2000, 0xCF); // IRET
+    let seen: Seen | null = null;
+    pic.onAcknowledge = () => {
+      seen ??= {
+        ip: cpu.ip,
+        cx: cpu.regs[1],
+        instructions: cpu.instructions,
+        cycles: cpu.cycles,
+        dx: cpu.regs[2],
+      };
+      cpu.setIntr(false);
+    };
+    cpu.sregs[CS] = CODE_SEG;
+    cpu.sregs[DS] = 0;
+    cpu.sregs[ES] = 0xB000;
+    cpu.sregs[SS] = 0;
+    cpu.regs[SP] = STACK_TOP;
+    cpu.setFlags(FLAG_IF);
+    cpu.ip = 0;
+    cpu.run(40_000);
+    assert.ok(seen !== null, "interrupt taken");
+    if (blocks) assert.ok(cpu.blocks!.compiled > 0);
+    const s: Seen = seen;
+    // Taken inside the REP MOVSB (IP 0x14, to resume it), bytes still to copy.
+    assert.equal(s.ip, 0x14);
+    assert.ok(s.cx > 0 && s.cx < 4, `CX ${s.cx}`);
+    results.push({ seen: s, end: cpuState(cpu) });
+  }
+  assert.deepEqual(results[1], results[0]);
+});
+
+Deno.test("OUT inside a block raising INTR: the interrupt comes right after it, as interpreted", () => {
+  // Hot loop: inc bx; after 200 rounds AL becomes 1 and OUT 80h, AL makes the port device raise
+  // INTR; the handler must start right after the OUT (IP 0xB), before "inc dx".
+  const code = [
+    0x43, // 0: inc bx
+    0x81,
+    0xFB,
+    0xC8,
+    0x00, // 1: cmp bx, 200
+    0x75,
+    0x02, // 5: jne 9
+    0xB0,
+    0x01, // 7: mov al, 1
+    0xE6,
+    0x80, // 9: out 80h, al
+    0x42, // b: inc dx
+    0xEB,
+    0xF2, // c: jmp 0
+  ];
+  type Seen = { ip: number; instructions: number; cycles: number; dx: number };
+  const results: { seen: Seen; end: string }[] = [];
+  for (const blocks of [false, true]) {
+    const memory = new PagedMemory(1 << 20);
+    const io = new IoBus();
+    const cpu = new Cpu(memory, io, { compileBlocks: blocks });
+    memory.writeBlock(CODE_SEG << 4, new Uint8Array(code));
+    io.register([0x80], {
+      in8: () => 0xFF,
+      out8: (_port, value) => {
+        if (value === 1) cpu.setIntr(true);
+      },
+    });
+    const pic = new FakePic(0x20);
+    cpu.interruptController = pic;
+    setVector(memory, 0x20, 0x0200, 0);
+    memory.write8(0x2000, 0xCF); // IRET
+    let seen: Seen | null = null;
+    pic.onAcknowledge = () => {
+      seen ??= { ip: cpu.ip, instructions: cpu.instructions, cycles: cpu.cycles, dx: cpu.regs[2] };
+      cpu.setIntr(false);
+    };
+    cpu.sregs[CS] = CODE_SEG;
+    cpu.sregs[SS] = 0;
+    cpu.regs[SP] = STACK_TOP;
+    cpu.setFlags(FLAG_IF);
+    cpu.ip = 0;
+    cpu.run(20_000);
+    assert.ok(seen !== null, "interrupt taken");
+    if (blocks) assert.ok(cpu.blocks!.compiled > 0);
+    const s: Seen = seen;
+    assert.equal(s.ip, 0x0B);
+    results.push({ seen: s, end: cpuState(cpu) });
+  }
+  assert.deepEqual(results[1], results[0]);
+});
