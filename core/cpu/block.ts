@@ -72,7 +72,7 @@ import { shift16, shift8 } from "./shift.ts";
  * runs in V8's interpreter until it tiers up, and V8 spends ~25 ms (Maglev) to ~100 ms
  * (TurboFan) of CPU on a large one, so only loops that have gone round very often are worth
  * it. The FreeDOS boot's hottest loop (the UPX decompressor) reaches ~31,000 and stays
- * interpreted; 2000 compiled it and made the cold boot ~30% slower. Read when a CPU is
+ * interpreted; 2000 compiled it and cost the cold boot ~10-40% more CPU. Read when a CPU is
  * built; tests lower it to exercise compiled code quickly. At most 65,535 (16-bit counts).
  */
 export const blockSettings = { hotThreshold: 65535 };

@@ -55,7 +55,7 @@ export const REG8 = /* @__PURE__ */ (() => {
  */
 export const JCC_TAKEN = /* @__PURE__ */ (() => {
   // One pass over the 4096 flag words with plain integer work: building it with an array of
-  // the eight conditions per entry (65,536 small arrays) cost ~40 ms at import.
+  // the eight conditions per entry (65,536 small arrays) cost ~10-40 ms at import.
   const t = new Uint8Array(16 << 12);
   for (let f = 0; f < 0x1000; f++) {
     const cf = f & FLAG_CF ? 1 : 0;
