@@ -180,10 +180,13 @@ export async function runXtermScreenshots(options: XtermShotOptions): Promise<Xt
         window = r.stdout.trim().split("\n")[0] ?? "";
         return window !== "" || xtermExited;
       },
-      15_000,
+      // Generous: on a loaded 2-core machine xterm's start-up alone has taken over 15 s.
+      60_000,
       200,
     );
-    if (!found || window === "") throw new Error("the xterm window did not appear");
+    if (!found || window === "") {
+      throw new Error(`the xterm window did not appear${xtermExited ? " (xterm exited)" : " within 60 s"}`);
+    }
     await run("xdotool", ["windowfocus", "--sync", window], { env, timeoutMs: 5000 });
     const shoot = async (path: string) => {
       const raw = `${dir}/shot.png`;
