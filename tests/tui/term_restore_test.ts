@@ -27,7 +27,10 @@ function runChild(end: string): Promise<{ output: string; afterChild: string }> 
         else child.write(end);
       }
     });
+    // A child that never ends fails the test (the assertions below say what was seen) instead of hanging it.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.onExit(() => {
+      clearTimeout(timer);
       const at = output.indexOf("EXIT=");
       resolve({ output, afterChild: at < 0 ? "" : output.slice(at) });
     });
