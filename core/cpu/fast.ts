@@ -880,11 +880,21 @@ function sideMoffs(c: Cpu, op: number, at: number, m: number, ovr: number): numb
   return 3;
 }
 
-/** STOSB, STOSW, LODSB, LODSW (unrepeated). */
+/** MOVSB, MOVSW, STOSB, STOSW, LODSB, LODSW (unrepeated). */
 function sideString(c: Cpu, op: number, _at: number, _m: number, ovr: number): number {
   const regs = c.regs;
   const back = (c.flags & FLAG_DF) !== 0;
   switch (op) {
+    case 0xA4:
+      wr8(c, ES, regs[DI], rd8(c, ovr < 0 ? DS : ovr, regs[SI]));
+      regs[SI] += back ? -1 : 1;
+      regs[DI] += back ? -1 : 1;
+      break;
+    case 0xA5:
+      wr16(c, ES, regs[DI], rd16(c, ovr < 0 ? DS : ovr, regs[SI]));
+      regs[SI] += back ? -2 : 2;
+      regs[DI] += back ? -2 : 2;
+      break;
     case 0xAA:
       wr8(c, ES, regs[DI], c.regs8[0]);
       regs[DI] += back ? -1 : 1;
@@ -902,6 +912,18 @@ function sideString(c: Cpu, op: number, _at: number, _m: number, ovr: number): n
       regs[SI] += back ? -2 : 2;
   }
   return 1;
+}
+
+/** LES, LDS (memory forms; the register form is the general path's). */
+function sideLoadFar(c: Cpu, op: number, at: number, m: number, ovr: number): number {
+  if (m >= 0xC0) return SIDE_GENERAL;
+  const e = eaPacked(c.regs, c.bytes, at + 1, m);
+  const off = e & 0xFFFF;
+  const seg = ovr < 0 ? e >>> 16 : ovr;
+  const v = rd16(c, seg, off);
+  c.sregs[op === 0xC4 ? ES : DS] = rd16(c, seg, (off + 2) & 0xFFFF);
+  c.regs[(m >>> 3) & 7] = v;
+  return (2 + DISP_LEN[m]) | (EA_CYCLES << 16);
 }
 
 /** MOV r/m, imm (reg field ignored). */
@@ -1081,7 +1103,8 @@ const SIDE: SideFn[] = /* @__PURE__ */ (() => {
   }
   for (const op of [0x06, 0x0E, 0x16, 0x1E, 0x07, 0x1F, 0x8C, 0x8D, 0x8E]) t[op] = sideSreg;
   for (const op of [0xA0, 0xA1, 0xA2, 0xA3]) t[op] = sideMoffs;
-  for (const op of [0xAA, 0xAB, 0xAC, 0xAD]) t[op] = sideString;
+  for (const op of [0xA4, 0xA5, 0xAA, 0xAB, 0xAC, 0xAD]) t[op] = sideString;
+  for (const op of [0xC4, 0xC5]) t[op] = sideLoadFar;
   for (const op of [0xC6, 0xC7]) t[op] = sideMovImm;
   for (const op of [0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3]) t[op] = sideShift;
   for (const op of [0x88, 0x89, 0x8A, 0x8B]) t[op] = sideMovMem;
