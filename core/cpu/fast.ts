@@ -195,46 +195,44 @@ export const DISP_LEN = /* @__PURE__ */ (() => {
 })();
 
 /**
+ * Per memory-form ModR/M byte: base register (bits 0–2) and index register (3–5) with their
+ * use bits (6, 7), displacement kind (bits 8–9: 0 none, 1 signed byte, 2 word) and segment
+ * register index (bits 10+), for eaPacked.
+ */
+const EA_FORM = /* @__PURE__ */ (() => {
+  const t = new Uint32Array(0xC0);
+  // rm: [BX+SI] [BX+DI] [BP+SI] [BP+DI] [SI] [DI] [BP] [BX]
+  const base = [BX, BX, BP, BP, SI, DI, BP, BX];
+  const index = [SI, DI, SI, DI, 0, 0, 0, 0];
+  for (let m = 0; m < 0xC0; m++) {
+    const mod = m >>> 6;
+    const rm = m & 7;
+    if (mod === 0 && rm === 6) {
+      t[m] = (2 << 8) | (DS << 10); // [disp16]
+      continue;
+    }
+    const seg = rm === 2 || rm === 3 || rm === 6 ? SS : DS;
+    t[m] = base[rm] | (index[rm] << 3) | (1 << 6) | ((rm < 4 ? 1 : 0) << 7) | (mod << 8) | (seg << 10);
+  }
+  return t;
+})();
+
+/**
  * The memory operand of ModR/M byte `m` (at `bytes[at]`, no segment override): its
  * segment register index << 16 | offset, packed so that the helper stays small enough
  * for V8 to inline and needs no scratch fields.
  */
 function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): number {
-  const mod = m >>> 6;
-  let off: number;
-  let seg = DS;
-  switch (m & 7) {
-    case 0:
-      off = regs[BX] + regs[SI];
-      break;
-    case 1:
-      off = regs[BX] + regs[DI];
-      break;
-    case 2:
-      off = regs[BP] + regs[SI];
-      seg = SS;
-      break;
-    case 3:
-      off = regs[BP] + regs[DI];
-      seg = SS;
-      break;
-    case 4:
-      off = regs[SI];
-      break;
-    case 5:
-      off = regs[DI];
-      break;
-    case 6:
-      if (mod === 0) return (DS << 16) | bytes[at + 1] | (bytes[at + 2] << 8);
-      off = regs[BP];
-      seg = SS;
-      break;
-    default:
-      off = regs[BX];
-  }
-  if (mod === 1) off += (bytes[at + 1] << 24) >> 24;
-  else if (mod === 2) off += bytes[at + 1] | (bytes[at + 2] << 8);
-  return (seg << 16) | (off & 0xFFFF);
+  // Table-driven, with the same operations for every form: a switch on the form (the way
+  // decode.ts does it) deopted each function this is inlined into the first time a form that
+  // had not run before V8 optimised it (say [BP+DI]) came along.
+  const info = EA_FORM[m];
+  const sx8 = (bytes[at + 1] << 24) >> 24;
+  const d16 = bytes[at + 1] | (bytes[at + 2] << 8);
+  const dk = (info >>> 8) & 3;
+  const disp = dk === 1 ? sx8 : dk === 2 ? d16 : 0;
+  const off = (regs[info & 7] & -((info >>> 6) & 1)) + (regs[(info >>> 3) & 7] & -((info >>> 7) & 1)) + disp;
+  return ((info >>> 10) << 16) | (off & 0xFFFF);
 }
 
 /**
@@ -793,39 +791,50 @@ function sideTest(c: Cpu, op: number, at: number, m: number): number {
   }
 }
 
-/** XCHG AX,r16, CBW, CWD, CLC, STC, CLD, STD. */
-function sideSmall(c: Cpu, op: number): number {
-  switch (op) {
-    case 0x91:
-    case 0x92:
-    case 0x93:
-    case 0x94:
-    case 0x95:
-    case 0x96:
-    case 0x97: { // XCHG AX, r16
-      const v = c.regs[op & 7];
-      c.regs[op & 7] = c.regs[0];
-      c.regs[0] = v;
-      break;
-    }
-    case 0x98: // CBW
-      c.regs[0] = (c.regs8[0] << 24) >> 24;
-      break;
-    case 0x99: // CWD
-      c.regs[2] = (c.regs[0] & 0x8000) !== 0 ? 0xFFFF : 0;
-      break;
-    case 0xF8:
-      c.flags &= ~FLAG_CF;
-      break;
-    case 0xF9:
-      c.flags |= FLAG_CF;
-      break;
-    case 0xFC:
-      c.flags &= ~FLAG_DF;
-      break;
-    default: // FD
-      c.flags |= FLAG_DF;
-  }
+// One function per opcode below: a function V8 has optimised deopts at a path that had not run
+// yet, and one opcode's function has only one.
+
+/** XCHG AX, r16. */
+function sideXchg(c: Cpu, op: number): number {
+  const v = c.regs[op & 7];
+  c.regs[op & 7] = c.regs[0];
+  c.regs[0] = v;
+  return 1;
+}
+
+/** CBW. */
+function sideCbw(c: Cpu): number {
+  c.regs[0] = (c.regs8[0] << 24) >> 24;
+  return 1;
+}
+
+/** CWD. */
+function sideCwd(c: Cpu): number {
+  c.regs[2] = (c.regs[0] & 0x8000) !== 0 ? 0xFFFF : 0;
+  return 1;
+}
+
+/** CLC. */
+function sideClc(c: Cpu): number {
+  c.flags &= ~FLAG_CF;
+  return 1;
+}
+
+/** STC. */
+function sideStc(c: Cpu): number {
+  c.flags |= FLAG_CF;
+  return 1;
+}
+
+/** CLD. */
+function sideCld(c: Cpu): number {
+  c.flags &= ~FLAG_DF;
+  return 1;
+}
+
+/** STD. */
+function sideStd(c: Cpu): number {
+  c.flags |= FLAG_DF;
   return 1;
 }
 
@@ -880,37 +889,55 @@ function sideMoffs(c: Cpu, op: number, at: number, m: number, ovr: number): numb
   return 3;
 }
 
-/** MOVSB, MOVSW, STOSB, STOSW, LODSB, LODSW (unrepeated). */
-function sideString(c: Cpu, op: number, _at: number, _m: number, ovr: number): number {
+/** MOVSB (unrepeated). */
+function sideMovsb(c: Cpu, _op: number, _at: number, _m: number, ovr: number): number {
   const regs = c.regs;
-  const back = (c.flags & FLAG_DF) !== 0;
-  switch (op) {
-    case 0xA4:
-      wr8(c, ES, regs[DI], rd8(c, ovr < 0 ? DS : ovr, regs[SI]));
-      regs[SI] += back ? -1 : 1;
-      regs[DI] += back ? -1 : 1;
-      break;
-    case 0xA5:
-      wr16(c, ES, regs[DI], rd16(c, ovr < 0 ? DS : ovr, regs[SI]));
-      regs[SI] += back ? -2 : 2;
-      regs[DI] += back ? -2 : 2;
-      break;
-    case 0xAA:
-      wr8(c, ES, regs[DI], c.regs8[0]);
-      regs[DI] += back ? -1 : 1;
-      break;
-    case 0xAB:
-      wr16(c, ES, regs[DI], regs[0]);
-      regs[DI] += back ? -2 : 2;
-      break;
-    case 0xAC:
-      c.regs8[0] = rd8(c, ovr < 0 ? DS : ovr, regs[SI]);
-      regs[SI] += back ? -1 : 1;
-      break;
-    default: // AD
-      regs[0] = rd16(c, ovr < 0 ? DS : ovr, regs[SI]);
-      regs[SI] += back ? -2 : 2;
-  }
+  const d = (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+  wr8(c, ES, regs[DI], rd8(c, ovr < 0 ? DS : ovr, regs[SI]));
+  regs[SI] += d;
+  regs[DI] += d;
+  return 1;
+}
+
+/** MOVSW (unrepeated). */
+function sideMovsw(c: Cpu, _op: number, _at: number, _m: number, ovr: number): number {
+  const regs = c.regs;
+  const d = (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+  wr16(c, ES, regs[DI], rd16(c, ovr < 0 ? DS : ovr, regs[SI]));
+  regs[SI] += d;
+  regs[DI] += d;
+  return 1;
+}
+
+/** STOSB (unrepeated). */
+function sideStosb(c: Cpu): number {
+  const regs = c.regs;
+  wr8(c, ES, regs[DI], c.regs8[0]);
+  regs[DI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+  return 1;
+}
+
+/** STOSW (unrepeated). */
+function sideStosw(c: Cpu): number {
+  const regs = c.regs;
+  wr16(c, ES, regs[DI], regs[0]);
+  regs[DI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+  return 1;
+}
+
+/** LODSB (unrepeated). */
+function sideLodsb(c: Cpu, _op: number, _at: number, _m: number, ovr: number): number {
+  const regs = c.regs;
+  c.regs8[0] = rd8(c, ovr < 0 ? DS : ovr, regs[SI]);
+  regs[SI] += (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+  return 1;
+}
+
+/** LODSW (unrepeated). */
+function sideLodsw(c: Cpu, _op: number, _at: number, _m: number, ovr: number): number {
+  const regs = c.regs;
+  regs[0] = rd16(c, ovr < 0 ? DS : ovr, regs[SI]);
+  regs[SI] += (c.flags & FLAG_DF) !== 0 ? -2 : 2;
   return 1;
 }
 
@@ -1073,18 +1100,20 @@ function sideMovMem(c: Cpu, op: number, at: number, m: number, ovr: number): num
   return (2 + DISP_LEN[m]) | (EA_CYCLES << 16);
 }
 
-/** LOOPNE, LOOPE, LOOP, JCXZ. */
+/** LOOPNE, LOOPE, LOOP, JCXZ: the same operations for all four (a new path would deopt this). */
 function sideLoop(c: Cpu, op: number, _at: number, m: number): number {
   const regs = c.regs;
-  if (op === 0xE3) {
-    return regs[CX] === 0 ? ((2 + ((m << 24) >> 24)) & 0xFFFF) | (BRANCH_TAKEN_CYCLES << 16) : 2;
-  }
-  const cx = (regs[CX] - 1) & 0xFFFF;
-  regs[CX] = cx;
-  if (cx !== 0 && (op === 0xE2 || ((c.flags & FLAG_ZF) !== 0) === (op === 0xE1))) {
-    return ((2 + ((m << 24) >> 24)) & 0xFFFF) | (BRANCH_TAKEN_CYCLES << 16);
-  }
-  return 2;
+  const cx = regs[CX];
+  const dec = (cx - 1) & 0xFFFF;
+  const jcxz = op === 0xE3;
+  const zMatch = ((c.flags & FLAG_ZF) !== 0) === (op === 0xE1);
+  const loop = op === 0xE2;
+  const cxZero = cx === 0;
+  const decNonZero = dec !== 0;
+  regs[CX] = jcxz ? cx : dec;
+  const taken = jcxz ? cxZero : decNonZero && (loop || zMatch);
+  const jump = ((2 + ((m << 24) >> 24)) & 0xFFFF) | (BRANCH_TAKEN_CYCLES << 16);
+  return taken ? jump : 2;
 }
 
 /** Never called (SIDE_KIND 0 keeps an opcode away from SIDE); fills the table's other slots. */
@@ -1098,12 +1127,21 @@ const SIDE: SideFn[] = /* @__PURE__ */ (() => {
   for (let row = 0; row < 8; row++) for (let k = 0; k < 4; k++) t[(row << 3) | k] = sideAluMem;
   for (const op of [0x80, 0x81, 0x82, 0x83]) t[op] = sideAluMem;
   for (const op of [0x84, 0x85, 0xA8, 0xA9]) t[op] = sideTest;
-  for (const op of [0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0xF8, 0xF9, 0xFC, 0xFD]) {
-    t[op] = sideSmall;
-  }
+  for (let op = 0x91; op <= 0x97; op++) t[op] = sideXchg;
+  t[0x98] = sideCbw;
+  t[0x99] = sideCwd;
+  t[0xF8] = sideClc;
+  t[0xF9] = sideStc;
+  t[0xFC] = sideCld;
+  t[0xFD] = sideStd;
   for (const op of [0x06, 0x0E, 0x16, 0x1E, 0x07, 0x1F, 0x8C, 0x8D, 0x8E]) t[op] = sideSreg;
   for (const op of [0xA0, 0xA1, 0xA2, 0xA3]) t[op] = sideMoffs;
-  for (const op of [0xA4, 0xA5, 0xAA, 0xAB, 0xAC, 0xAD]) t[op] = sideString;
+  t[0xA4] = sideMovsb;
+  t[0xA5] = sideMovsw;
+  t[0xAA] = sideStosb;
+  t[0xAB] = sideStosw;
+  t[0xAC] = sideLodsb;
+  t[0xAD] = sideLodsw;
   for (const op of [0xC4, 0xC5]) t[op] = sideLoadFar;
   for (const op of [0xC6, 0xC7]) t[op] = sideMovImm;
   for (const op of [0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3]) t[op] = sideShift;
