@@ -1045,48 +1045,138 @@ function sideIncDec8(c: Cpu, _op: number, _at: number, m: number): number {
   return 2;
 }
 
-/** REP MOVS / REP STOS (other repeated instructions take the general path). */
+/**
+ * REP MOVS / REP STOS (other repeated instructions take the general path), one function per
+ * instruction (see sideXchg), chosen by the byte after the prefix.
+ */
 function sideRep(c: Cpu, _op: number, _at: number, m: number, _ovr: number, ip: number): number {
-  const sop = m;
-  if (sop !== 0xA4 && sop !== 0xA5 && sop !== 0xAA && sop !== 0xAB) return SIDE_GENERAL;
+  return REP_SIDE[m](c, ip);
+}
+
+/** A REP iteration found attention or the slice's end: true (IP left at the prefix) if it must yield. */
+function repYields(c: Cpu, ip: number, cycles: number): boolean {
+  c.cycles = cycles;
+  c.ip = (ip + 2) & 0xFFFF;
+  c.opStart = ip;
+  c.lastPrefix = ip;
+  c.trapAfter = 0;
+  const yielded = c.repMustYield();
+  c.lastPrefix = -1;
+  return yielded;
+}
+
+/** REP MOVSB: runs the iterations, stores IP, cycles and the count itself. */
+function repMovsb(c: Cpu, ip: number): number {
   const regs = c.regs;
-  const fl = c.flags;
+  const d = (c.flags & FLAG_DF) !== 0 ? -1 : 1;
   // As the general path: 2 clocks for the prefix, the base count, then per iteration.
   c.instructions++;
-  let cycles = c.cycles + 2 + BASE_CYCLES[sop];
-  const word = (sop & 1) !== 0;
-  const delta = ((fl & FLAG_DF) !== 0 ? -1 : 1) * (word ? 2 : 1);
-  const movs = sop < 0xA8;
+  let cycles = c.cycles + 2 + BASE_CYCLES[0xA4];
   let next = 2;
   while (regs[CX] !== 0) {
-    if (movs) {
-      if (word) wr16(c, ES, regs[DI], rd16(c, DS, regs[SI]));
-      else wr8(c, ES, regs[DI], rd8(c, DS, regs[SI]));
-      regs[SI] += delta;
-    } else if (word) wr16(c, ES, regs[DI], regs[0]);
-    else wr8(c, ES, regs[DI], c.regs8[0]);
-    regs[DI] += delta;
+    wr8(c, ES, regs[DI], rd8(c, DS, regs[SI]));
+    regs[SI] += d;
+    regs[DI] += d;
     regs[CX] = regs[CX] - 1;
     cycles += REP_ITERATION_CYCLES;
     // Only then can repMustYield say yes (attention covers NMI, INTR and requestStop; TF is clear).
-    if (regs[CX] !== 0 && (c.attention || cycles >= c.runEnd)) {
-      c.cycles = cycles;
-      c.ip = (ip + 2) & 0xFFFF;
-      c.opStart = ip;
-      c.lastPrefix = ip;
-      c.trapAfter = 0;
-      const yielded = c.repMustYield();
-      c.lastPrefix = -1;
-      if (yielded) {
-        next = 0; // resume at the prefix
-        break;
-      }
+    if (regs[CX] !== 0 && (c.attention || cycles >= c.runEnd) && repYields(c, ip, cycles)) {
+      next = 0; // resume at the prefix
+      break;
     }
   }
   c.ip = (ip + next) & 0xFFFF;
   c.cycles = cycles;
   return SIDE_DONE;
 }
+
+/** REP MOVSW: runs the iterations, stores IP, cycles and the count itself. */
+function repMovsw(c: Cpu, ip: number): number {
+  const regs = c.regs;
+  const d = (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+  // As the general path: 2 clocks for the prefix, the base count, then per iteration.
+  c.instructions++;
+  let cycles = c.cycles + 2 + BASE_CYCLES[0xA5];
+  let next = 2;
+  while (regs[CX] !== 0) {
+    wr16(c, ES, regs[DI], rd16(c, DS, regs[SI]));
+    regs[SI] += d;
+    regs[DI] += d;
+    regs[CX] = regs[CX] - 1;
+    cycles += REP_ITERATION_CYCLES;
+    // Only then can repMustYield say yes (attention covers NMI, INTR and requestStop; TF is clear).
+    if (regs[CX] !== 0 && (c.attention || cycles >= c.runEnd) && repYields(c, ip, cycles)) {
+      next = 0; // resume at the prefix
+      break;
+    }
+  }
+  c.ip = (ip + next) & 0xFFFF;
+  c.cycles = cycles;
+  return SIDE_DONE;
+}
+
+/** REP STOSB: runs the iterations, stores IP, cycles and the count itself. */
+function repStosb(c: Cpu, ip: number): number {
+  const regs = c.regs;
+  const d = (c.flags & FLAG_DF) !== 0 ? -1 : 1;
+  // As the general path: 2 clocks for the prefix, the base count, then per iteration.
+  c.instructions++;
+  let cycles = c.cycles + 2 + BASE_CYCLES[0xAA];
+  let next = 2;
+  while (regs[CX] !== 0) {
+    wr8(c, ES, regs[DI], c.regs8[0]);
+    regs[DI] += d;
+    regs[CX] = regs[CX] - 1;
+    cycles += REP_ITERATION_CYCLES;
+    // Only then can repMustYield say yes (attention covers NMI, INTR and requestStop; TF is clear).
+    if (regs[CX] !== 0 && (c.attention || cycles >= c.runEnd) && repYields(c, ip, cycles)) {
+      next = 0; // resume at the prefix
+      break;
+    }
+  }
+  c.ip = (ip + next) & 0xFFFF;
+  c.cycles = cycles;
+  return SIDE_DONE;
+}
+
+/** REP STOSW: runs the iterations, stores IP, cycles and the count itself. */
+function repStosw(c: Cpu, ip: number): number {
+  const regs = c.regs;
+  const d = (c.flags & FLAG_DF) !== 0 ? -2 : 2;
+  // As the general path: 2 clocks for the prefix, the base count, then per iteration.
+  c.instructions++;
+  let cycles = c.cycles + 2 + BASE_CYCLES[0xAB];
+  let next = 2;
+  while (regs[CX] !== 0) {
+    wr16(c, ES, regs[DI], regs[0]);
+    regs[DI] += d;
+    regs[CX] = regs[CX] - 1;
+    cycles += REP_ITERATION_CYCLES;
+    // Only then can repMustYield say yes (attention covers NMI, INTR and requestStop; TF is clear).
+    if (regs[CX] !== 0 && (c.attention || cycles >= c.runEnd) && repYields(c, ip, cycles)) {
+      next = 0; // resume at the prefix
+      break;
+    }
+  }
+  c.ip = (ip + next) & 0xFFFF;
+  c.cycles = cycles;
+  return SIDE_DONE;
+}
+
+/** Any other repeated instruction: the general handler. */
+function repGeneral(): number {
+  return SIDE_GENERAL;
+}
+
+/** REP's function by the opcode after the prefix. */
+const REP_SIDE: ((c: Cpu, ip: number) => number)[] = /* @__PURE__ */ (() => {
+  const t = new Array<(c: Cpu, ip: number) => number>(256).fill(repGeneral);
+  t[0xA4] = repMovsb;
+  t[0xA5] = repMovsw;
+  t[0xAA] = repStosb;
+  t[0xAB] = repStosw;
+  return t;
+})();
 
 /** MOV r/m,reg and reg,r/m with a memory operand. */
 function sideMovMem(c: Cpu, op: number, at: number, m: number, ovr: number): number {
