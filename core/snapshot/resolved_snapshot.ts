@@ -5,6 +5,7 @@
  */
 import { PAGE_SIZE } from "../memory/paged_memory.ts";
 import { decompress } from "./compress.ts";
+import { FrameMemo } from "./frame_memo.ts";
 import { describeError, SnapshotError } from "./errors.ts";
 import { MAX_DIFF_DEPTH, PAGE_RAW, PAGE_REF, PAGE_ZERO, PAGE_ZSTD } from "./format.ts";
 import type { SnapshotFile } from "./snapshot_file.ts";
@@ -27,6 +28,8 @@ export class ResolvedSnapshot {
   readonly chain: readonly SnapshotFile[];
   readonly #memories: ResolvedMemory[];
   readonly #decoded = new Map<string, Uint8Array>();
+  /** Alike pages (same zstd frame) are decompressed once. */
+  readonly #frames = new FrameMemo();
   #state: StateValue | null = null;
 
   private constructor(chain: SnapshotFile[], memories: ResolvedMemory[]) {
@@ -142,7 +145,7 @@ export class ResolvedSnapshot {
     if (s.kinds[page] !== PAGE_ZSTD) throw new SnapshotError(file.source, `page ${page} has no data`);
     let plain: Uint8Array;
     try {
-      plain = decompress(data);
+      plain = this.#frames.decode(data, decompress);
     } catch (e) {
       throw new SnapshotError(
         file.source,

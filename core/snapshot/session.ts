@@ -49,12 +49,6 @@ export interface SessionOptions {
   readonly maker?: SpareMaker;
 }
 
-/**
- * Snapshot files (with their bases) up to this size are read, verified and decoded in one step
- * by a cold restore (~1 ms per MiB); larger ones are read asynchronously first.
- */
-const QUICK_RESTORE_BYTES = 1 << 20;
-
 /** How long {@link SnapshotSession.close} lets background work finish before cutting the worker off. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -349,13 +343,8 @@ export class SnapshotSession {
     } catch {
       // Not listed: the disks are read from the file below.
     }
-    let resolved = this.#dir.openResolvedQuickly(id, QUICK_RESTORE_BYTES, index);
-    if (resolved !== null) resolved.predecodeSync(this.#eager);
-    else {
-      resolved = await this.#dir.openResolved(id);
-      await resolved.predecode(this.#eager);
-      blockedFrom = performance.now();
-    }
+    const { resolved, quick } = await this.#dir.openForRestore(id, this.#eager, index);
+    if (!quick) blockedFrom = performance.now();
     const meta = resolved.top.meta;
     const problem = identityMismatch(meta.identity, this.#target.config);
     if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);
