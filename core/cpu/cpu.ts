@@ -20,7 +20,7 @@ import type { PagedMemory } from "../memory/paged_memory.ts";
 import type { Stateful, StateValue } from "../state.ts";
 import { fetch8 } from "./bus.ts";
 import { BlockCache } from "./block.ts";
-import { fastRun } from "./fast.ts";
+import { fastRun, INHIBIT_ALL, INHIBIT_INTR } from "./fast.ts";
 import { BASE_CYCLES, BIOS_TRAP_CYCLES, HLT_IDLE_CYCLES } from "./cycles.ts";
 import { DEFINED_FLAGS, FLAG_IF, FLAG_TF } from "./flags.ts";
 import { enterInterrupt } from "./interrupt.ts";
@@ -40,11 +40,6 @@ export interface CpuOptions {
    */
   compileBlocks?: boolean;
 }
-
-/** `inhibit` bit: INTR is not accepted before the next instruction (after STI). */
-const INHIBIT_INTR = 1;
-/** `inhibit` bit: nothing (INTR, NMI, single-step) before the next instruction (after MOV/POP SS). */
-const INHIBIT_ALL = 3;
 
 /** 1 for prefix bytes: segment overrides, LOCK (F0 and its alias F1), REPNE, REP. */
 const PREFIX = /* @__PURE__ */ (() => {

@@ -22,6 +22,7 @@ import {
   FLAG_AF,
   FLAG_CF,
   FLAG_DF,
+  FLAG_IF,
   FLAG_OF,
   FLAG_PF,
   FLAG_SF,
@@ -252,11 +253,9 @@ function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): 
 export function fastRun(c: Cpu, end: number, heat: Uint16Array | null = null, hot = 0): number {
   if ((c.flags & FLAG_TF) !== 0) return 0;
   const before = c.instructions;
+  // fastLoop leaves `inhibit` as the last instruction it ran left it.
   fastLoop(c, end, heat, hot);
-  const n = c.instructions - before;
-  // The shadow lasts one instruction; fast-path instructions never open one.
-  if (n !== 0) c.inhibit = 0;
-  return n;
+  return c.instructions - before;
 }
 
 /** Counts an entry at linear address `t`; true when it is hot (the block dispatcher's turn). */
@@ -297,6 +296,11 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
   // FLAGS in a local too: stored back on the way out and around the helpers that use c.flags
   // (memory-mapped devices and write barriers never look at them).
   let fl = c.flags;
+  // The interrupt shadow the last instruction opened (STI, MOV SS): stored in `inhibit` on the
+  // way out. Nothing can need attention between such an instruction and the next (only I/O and
+  // memory-mapped accesses change `attention`), so the loop goes on unless it already did.
+  let shadow = 0;
+  const count0 = count;
   loop: while (cycles < end && !c.attention) {
     const lin = csBase + ip;
     if (ip < winLo || ip > winHi) {
@@ -334,6 +338,7 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
       }
       let len = 1;
       let extra = 0;
+      let opens = 0;
       const kind = SIDE_KIND[op];
       if (kind === 1 || (kind === 2 && m < 0xC0)) {
         // Outside the hot set: the opcode's own small function (see SIDE).
@@ -345,11 +350,13 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
           ip = c.ip;
           cycles = c.cycles;
           count = c.instructions;
+          shadow = 0;
           continue;
         }
         fl = c.flags;
         len = r & 0xFFFF;
-        extra = r >>> 16;
+        extra = (r >>> 16) & 0xFFF;
+        opens = r >>> 28;
       } else {
         switch (op) {
           case 0x00:
@@ -611,6 +618,7 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
       c.instructions = ++count;
       cycles += baseCycles[op] + extra + (pfx << 1);
       c.cycles = cycles;
+      shadow = opens;
       // A backward transfer (`lin - csBase` being this instruction's IP): a loop head.
       back = ip <= lin - csBase && TRANSFER[op] !== 0;
       inlined = true;
@@ -622,6 +630,7 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
       if (DELEGATE[op] === 0 || (op === 0x8E && (m & 0x18) === 0x10)) break;
       c.flags = fl;
       delegate(c, op, ip, pfx, ovr);
+      shadow = 0;
       const from = ip;
       ip = c.ip;
       cycles = c.cycles;
@@ -645,6 +654,8 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
     if (back && heat !== null && reachedHot(heat, (csBase + ip) & c.addrMask, hot)) break;
   }
   c.flags = fl;
+  // The shadow lasts one instruction.
+  if (count !== count0) c.inhibit = shadow;
 }
 
 /**
@@ -684,10 +695,16 @@ export function delegate(c: Cpu, op: number, ip: number, pfx: number, ovr: numbe
 // Contract: called with the state fastLoop has at an instruction's start, FLAGS in c.flags,
 // `at` the opcode's address (after a segment override), `m` the byte after it, `ovr` the
 // override's segment register or -1, `ip` the instruction's IP (at its prefix). Returns
-// len & 0xFFFF | extra << 16 (IP advance after the prefix, taken jumps included, and extra
-// clocks) having done the instruction's work but not its IP, count or base clocks (fastLoop's
-// tail does those), or
+// len & 0xFFFF | extra << 16 | shadow << 28 (IP advance after the prefix, taken jumps included,
+// extra clocks below 4096, and the interrupt shadow the instruction opens: INHIBIT_INTR for STI,
+// INHIBIT_ALL for MOV SS, else 0) having done the instruction's work but not its IP, count or
+// base clocks (fastLoop's tail does those), or
 // SIDE_GENERAL before changing anything, or SIDE_DONE having done everything.
+
+/** `inhibit` bit: INTR is not accepted before the next instruction (after STI). */
+export const INHIBIT_INTR = 1;
+/** `inhibit` bits: nothing (INTR, NMI, single-step) before the next instruction (after MOV/POP SS). */
+export const INHIBIT_ALL = 3;
 
 /** A side function's answer: not handled here, the general handler runs the instruction. */
 const SIDE_GENERAL = -1;
@@ -814,6 +831,12 @@ function sideCwd(c: Cpu): number {
   return 1;
 }
 
+/** STI: the next instruction runs before INTR is accepted. */
+function sideSti(c: Cpu): number {
+  c.flags |= FLAG_IF;
+  return 1 | (INHIBIT_INTR << 28);
+}
+
 /** CLC. */
 function sideClc(c: Cpu): number {
   c.flags &= ~FLAG_CF;
@@ -857,16 +880,17 @@ function sideSreg(c: Cpu, op: number, at: number, m: number, ovr: number): numbe
       wr16(c, ovr < 0 ? e >>> 16 : ovr, e & 0xFFFF, v);
       return (2 + DISP_LEN[m]) | (EA_CYCLES << 16);
     }
-    case 0x8E: { // MOV ES/DS, r/m16 (SS opens a shadow, CS moves the code: general path)
+    case 0x8E: { // MOV ES/SS/DS, r/m16 (MOV SS opens a shadow; CS moves the code: general path)
       const s = (m >>> 3) & 3;
-      if (s === SS || s === CS) return SIDE_GENERAL;
+      if (s === CS) return SIDE_GENERAL;
+      const opens = (s === SS ? INHIBIT_ALL : 0) << 28;
       if (m >= 0xC0) {
         sregs[s] = regs[m & 7];
-        return 2;
+        return 2 | opens;
       }
       const e = eaPacked(regs, c.bytes, at + 1, m);
       sregs[s] = rd16(c, ovr < 0 ? e >>> 16 : ovr, e & 0xFFFF);
-      return (2 + DISP_LEN[m]) | (EA_CYCLES << 16);
+      return (2 + DISP_LEN[m]) | (EA_CYCLES << 16) | opens;
     }
     case 0x8D: // LEA (the register form is the general path's)
       if (m >= 0xC0) return SIDE_GENERAL;
@@ -1224,6 +1248,7 @@ const SIDE: SideFn[] = /* @__PURE__ */ (() => {
   t[0xF9] = sideStc;
   t[0xFC] = sideCld;
   t[0xFD] = sideStd;
+  t[0xFB] = sideSti;
   for (const op of [0x06, 0x0E, 0x16, 0x1E, 0x07, 0x1F, 0x8C, 0x8D, 0x8E]) t[op] = sideSreg;
   for (const op of [0xA0, 0xA1, 0xA2, 0xA3]) t[op] = sideMoffs;
   t[0xA4] = sideMovsb;

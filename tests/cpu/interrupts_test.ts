@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { FLAG_IF, FLAG_TF } from "../../core/cpu/registers.ts";
 import { CS, SP } from "../../core/cpu/registers.ts";
 import { CODE_SEG, FakePic, machine, setVector, STACK_TOP, stackWord } from "./machine.ts";
+import type { Cpu } from "../../core/cpu/cpu.ts";
+import { BASE_CYCLES } from "../../core/cpu/cycles.ts";
 
 const HANDLER_SEG = 0x0200;
 
@@ -69,6 +71,46 @@ for (const [name, code, before] of [["MOV SS", [0x8E, 0xD0], 0], ["POP SS", [0x5
     assert.equal(stackWord(cpu, memory, 0), ipAfterLoad + 1);
   });
 }
+
+// The fast loop runs STI and MOV SS itself: a run() slice that ends right after one leaves the
+// shadow for the next slice, which runs the following instruction before any interrupt.
+for (
+  const [name, op, flags, raise] of [
+    ["STI", [0xFB], 0, (cpu: Cpu) => cpu.setIntr(true)],
+    ["MOV SS", [0x8E, 0xD0], FLAG_IF, (cpu: Cpu) => {
+      cpu.setIntr(true);
+      cpu.nmi();
+    }],
+  ] as const
+) {
+  Deno.test(`a run() slice ending right after ${name} keeps its shadow for the next slice`, () => {
+    const { cpu, memory, pic } = withPic([0x90, ...op, 0x90, 0x90, 0x90]);
+    cpu.setFlags(flags);
+    cpu.run(BASE_CYCLES[0x90] + BASE_CYCLES[op[0]]); // NOP, then the shadow opener
+    assert.equal(cpu.ip, 1 + op.length);
+    raise(cpu);
+    cpu.run(1); // one instruction: the NOP in the shadow
+    assert.equal(cpu.ip, 2 + op.length, "the instruction after the shadow opener runs first");
+    cpu.run(1);
+    assert.equal(cpu.sregs[CS], HANDLER_SEG);
+    assert.equal(stackWord(cpu, memory, 0), 2 + op.length);
+    assert.equal(pic.acknowledged, name === "STI" ? 1 : 0, "NMI before INTR after MOV SS");
+  });
+}
+
+Deno.test("STI in a run() slice: the loop goes on through the shadow and takes INTR after it", () => {
+  const { cpu, pic } = withPic([0xFB, 0x90, 0xE6, 0x80, 0x90, 0x90, 0xF4]); // STI; NOP; OUT 80h, AL; ...; HLT
+  // The OUT raises INTR (as a device would): it is taken right after the OUT.
+  cpu.io.register([0x80], { in8: () => 0xFF, out8: () => cpu.setIntr(true) });
+  let returnIp = -1;
+  pic.onAcknowledge = () => {
+    returnIp = cpu.ip;
+    cpu.setIntr(false);
+  };
+  cpu.run(1000);
+  assert.equal(pic.acknowledged, 1);
+  assert.equal(returnIp, 4);
+});
 
 Deno.test("NMI is taken even with IF=0 and enters vector 2", () => {
   const { cpu, memory } = withPic([0x90, 0x90]);
