@@ -129,25 +129,36 @@ export class StateDir {
   }
 
   /**
-   * Snapshot `id` and its bases read synchronously, in one step, when the index lists them all
-   * and together they hold at most `maxBytes` (a restore then costs no event-loop turns); else
-   * null (read them with {@link openResolved}).
+   * Snapshot `id` and its bases read synchronously, in one step, when together they hold at most
+   * `maxBytes` (a restore then costs no event-loop turns); else null (read them with
+   * {@link openResolved}).
    */
   openResolvedQuickly(id: string, maxBytes: number, index = this.readIndex()): ResolvedSnapshot | null {
-    const byId = new Map(index.snapshots.map((e) => [e.id, e]));
+    const listed = new Map(index.snapshots.map((e) => [e.id, e.fileBytes]));
+    const files = new Map<string, SnapshotFile>();
     let total = 0;
-    let files = 0;
-    for (let e = byId.get(id); e !== undefined; e = e.baseId === null ? undefined : byId.get(e.baseId)) {
-      total += e.fileBytes;
-      // Too big, or a base chain the full read reports on (missing, looping or too deep).
-      if (total > maxBytes || ++files > MAX_DIFF_DEPTH + 1) return null;
-      if (e.baseId !== null && !byId.has(e.baseId)) return null;
+    // Files are read in one step while they stay small (sizes from the index, else the files). Any
+    // trouble (too big, missing, damaged, a loop) leaves the reading to openResolved, which reports it.
+    for (let next: string | null = id; next !== null && !files.has(next);) {
+      if (files.size > MAX_DIFF_DEPTH) return null;
+      const path = this.fileOf(next);
+      let file: SnapshotFile;
+      try {
+        total += listed.get(next) ?? Deno.statSync(path).size;
+        if (total > maxBytes) return null;
+        file = SnapshotFile.readSync(path);
+      } catch {
+        return null;
+      }
+      files.set(next, file);
+      next = file.meta.baseId;
     }
-    if (files === 0) return null;
-    return ResolvedSnapshot.openSync(
-      SnapshotFile.readSync(this.fileOf(id)),
-      (base) => SnapshotFile.readSync(this.fileOf(base)),
-    );
+    const loaded = (which: string) => {
+      const f = files.get(which);
+      if (f === undefined) throw new SnapshotError(this.fileOf(which), "not read");
+      return f;
+    };
+    return ResolvedSnapshot.openSync(loaded(id), loaded);
   }
 
   /**
