@@ -19,7 +19,11 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Starts the child and resolves once it prints "ready". */
+/**
+ * Starts the child and resolves once it has listed its first snapshot ("saved"), so that every
+ * round completes at least one however slow the machine is; the kill then lands at a random point
+ * of the snapshots written after it.
+ */
 async function startChild(dir: string, first: number): Promise<Deno.ChildProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-check", "--allow-read", "--allow-write", CHILD, dir, String(first)],
@@ -28,10 +32,16 @@ async function startChild(dir: string, first: number): Promise<Deno.ChildProcess
   }).spawn();
   const reader = child.stdout.getReader();
   let text = "";
-  while (!text.includes("ready")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("child ended before it was ready");
-    text += new TextDecoder().decode(value);
+  // A child that never saves is killed (its output then ends): a failure, not a hang.
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  try {
+    while (!text.includes("saved")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`child ended before it saved a snapshot: ${JSON.stringify(text)}`);
+      text += new TextDecoder().decode(value);
+    }
+  } finally {
+    clearTimeout(timer);
   }
   reader.releaseLock();
   child.stdout.cancel().catch(() => {});
