@@ -411,66 +411,63 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
           case 0x81:
           case 0x82:
           case 0x83: { // ALU rows 00–3D and group 1 (80–83), register forms: one shared body
-            // Every operation below runs whatever the form, size and operation, and only plain
-            // selects depend on them: V8 optimises this loop with the feedback gathered so far,
-            // and an operation that had never run (an SBB, a byte register as destination)
-            // would deopt the whole loop the first time it did.
+            // Three operand forms and three kinds of operation (ADC/SBB share ADD's/SUB's path
+            // through CARRY_IN), each of which every program runs from its first instructions
+            // on: a path first taken after V8 optimised this loop would deopt it.
             const word = (op & 1) !== 0;
-            const regW = (m >>> 3) & 7;
-            const rmW = m & 7;
-            const regB = reg8[m];
-            const rmB = rm8[m];
-            const regVW = regs[regW];
-            const regVB = regs8[regB];
-            const rmVW = regs[rmW];
-            const rmVB = regs8[rmB];
-            const regV = word ? regVW : regVB;
-            const rmV = word ? rmVW : rmVB;
-            const accW = regs[0];
-            const accB = regs8[0];
-            const imm8 = bytes[at + 1];
-            const imm16 = imm8 | (bytes[at + 2] << 8);
-            const immG = bytes[at + 2];
-            const immG16 = immG | (bytes[at + 3] << 8);
-            const immGsx = ((immG << 24) >> 24) & 0xFFFF;
-            const regDst = word ? regW : regB + 8;
-            const rmDst = word ? rmW : rmB + 8;
-            const toRm = (op & 2) === 0;
-            const isImm = op < 0x40 && (op & 4) !== 0;
-            const isGroup = op >= 0x80;
-            // AL/AX,imm; r,imm (group 1: the memory forms run in sideAluMem); r,r.
-            const alu = isGroup ? regW : op >>> 3;
-            const a = isImm ? (word ? accW : accB) : isGroup ? rmV : toRm ? rmV : regV;
-            const b = isImm
-              ? (word ? imm16 : imm8)
-              : isGroup
-              ? (op === 0x81 ? immG16 : op === 0x83 ? immGsx : immG)
-              : toRm
-              ? regV
-              : rmV;
+            let alu: number;
+            let a: number;
+            let b: number;
             // Where the result goes: 0–7 a word register, 8–15 a byte register (regs8 index + 8).
-            const dst = isImm ? (word ? 0 : 8) : isGroup ? rmDst : toRm ? rmDst : regDst;
-            len = isImm ? (word ? 3 : 2) : isGroup ? (op === 0x81 ? 4 : 3) : 2;
-            // aluOp spelled out, computing every operation's result and picking one.
+            let dst: number;
+            if (op < 0x40 && (op & 4) !== 0) { // AL/AX, imm
+              alu = op >>> 3;
+              dst = word ? 0 : 8;
+              a = word ? regs[0] : regs8[0];
+              b = word ? bytes[at + 1] | (bytes[at + 2] << 8) : bytes[at + 1];
+              len = word ? 3 : 2;
+            } else if (op >= 0x80) { // r, imm (the memory forms run in sideAluMem)
+              alu = (m >>> 3) & 7;
+              dst = word ? m & 7 : rm8[m] + 8;
+              a = word ? regs[m & 7] : regs8[rm8[m]];
+              const i8 = bytes[at + 2];
+              b = op === 0x81 ? i8 | (bytes[at + 3] << 8) : op === 0x83 ? ((i8 << 24) >> 24) & 0xFFFF : i8;
+              len = op === 0x81 ? 4 : 3;
+            } else { // r, r
+              alu = op >>> 3;
+              const rv = word ? regs[(m >>> 3) & 7] : regs8[reg8[m]];
+              const mv = word ? regs[m & 7] : regs8[rm8[m]];
+              if ((op & 2) === 0) { // r/m, reg
+                a = mv;
+                b = rv;
+                dst = word ? m & 7 : rm8[m] + 8;
+              } else { // reg, r/m
+                a = rv;
+                b = mv;
+                dst = word ? (m >>> 3) & 7 : reg8[m] + 8;
+              }
+              len = 2;
+            }
+            // aluOp spelled out (its call would compete for V8's inlining budget in this loop).
             const top = word ? 0x8000 : 0x80;
             const f = fl;
-            const cin = f & CARRY_IN[alu];
-            const sum = a + b + cin;
-            const diff = a - b - cin;
-            const or = a | b;
-            const and = a & b;
-            const xor = a ^ b;
             const kind = ALU_KIND[alu];
-            const logic = alu === 1 ? or : alu === 4 ? and : xor;
-            const full = kind === 0 ? sum : kind === 1 ? diff : logic;
-            const ovAdd = (sum ^ a) & (sum ^ b);
-            const ovSub = xor & (a ^ diff);
-            const ov = kind === 0 ? ovAdd : ovSub;
-            const ofFlag = (ov & top) !== 0 ? FLAG_OF : 0;
-            const cfFlag = (full & (top << 1)) !== 0 ? FLAG_CF : 0;
-            const afFlag = (xor ^ full) & FLAG_AF;
-            const cao = kind === 2 ? 0 : ofFlag | cfFlag | afFlag;
-            const r = full & ((top << 1) - 1);
+            let r: number;
+            let cao = 0; // CF | AF | OF
+            if (kind === 2) r = alu === 1 ? a | b : alu === 4 ? a & b : a ^ b;
+            else {
+              let ov: number;
+              if (kind === 0) {
+                r = a + b + (f & CARRY_IN[alu]);
+                ov = (r ^ a) & (r ^ b);
+              } else {
+                r = a - b - (f & CARRY_IN[alu]);
+                ov = (a ^ b) & (a ^ r);
+              }
+              cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((r & (top << 1)) !== 0 ? FLAG_CF : 0) |
+                ((a ^ b ^ r) & FLAG_AF);
+            }
+            r &= (top << 1) - 1;
             fl = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
               parity[r & 0xFF];
             if (alu !== 7) {
@@ -550,22 +547,15 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
           case 0x89:
           case 0x8A:
           case 0x8B: { // MOV reg,reg (the memory forms run in sideMovMem)
-            // One path for all four forms (a path first taken after V8 optimised this loop would
-            // deopt it) and both sizes: a word is its two bytes (regs8 is little-endian over
-            // regs), a byte is copied twice.
+            // Both directions share each path: a path first taken after V8 optimised this loop
+            // would deopt it.
             const toRm = (op & 2) === 0;
             const r = (m >>> 3) & 7;
             const x = m & 7;
-            const word = (op & 1) !== 0;
             const rB = reg8[m];
             const xB = rm8[m];
-            const rW = r << 1;
-            const xW = x << 1;
-            const dLo = word ? (toRm ? xW : rW) : toRm ? xB : rB;
-            const sLo = word ? (toRm ? rW : xW) : toRm ? rB : xB;
-            const step = word ? 1 : 0;
-            regs8[dLo] = regs8[sLo];
-            regs8[dLo + step] = regs8[sLo + step];
+            if ((op & 1) !== 0) regs[toRm ? x : r] = regs[toRm ? r : x];
+            else regs8[toRm ? xB : rB] = regs8[toRm ? rB : xB];
             len = 2;
             break;
           }
@@ -586,13 +576,14 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
           case 0xBC:
           case 0xBD:
           case 0xBE:
-          case 0xBF: { // MOV r8/r16, imm: one path for both sizes, as MOV reg,reg
-            const word = op >= 0xB8;
-            const lo = word ? (op & 7) << 1 : rm8[op];
-            const step = word ? 1 : 0;
-            regs8[lo] = bytes[at + 1];
-            regs8[lo + step] = bytes[at + 1 + step];
-            len = 2 + step;
+          case 0xBF: { // MOV r8/r16, imm
+            if (op >= 0xB8) {
+              regs[op & 7] = bytes[at + 1] | (bytes[at + 2] << 8);
+              len = 3;
+            } else {
+              regs8[rm8[op]] = bytes[at + 1];
+              len = 2;
+            }
             break;
           }
           case 0xC3: // RET
