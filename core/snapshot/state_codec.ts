@@ -121,13 +121,12 @@ function get(r: ByteReader, depth: number): StateValue {
       const o: { [key: string]: StateValue } = {};
       for (let i = 0; i < n; i++) {
         const k = r.string();
-        // defineProperty: a key named "__proto__" must stay a plain field.
-        Object.defineProperty(o, k, {
-          value: get(r, depth + 1),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        const v = get(r, depth + 1);
+        // defineProperty for a key named "__proto__" (it must stay a plain field); plain stores
+        // otherwise, which are several times cheaper.
+        if (k === "__proto__") {
+          Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+        } else o[k] = v;
       }
       return o;
     }
