@@ -1,13 +1,19 @@
 /**
- * Fast path for the most frequent unprefixed instructions (measured on cpumix and DOS
- * boot traces): one switch the JIT compiles to a jump table, reading the instruction
- * bytes straight from `bytes` and doing the register-form work inline, so the common
- * case costs neither a megamorphic table call nor the fetch8/decode helper chain.
+ * Fast path for the most frequent instructions (measured on cpumix and DOS boot traces),
+ * reading the instruction bytes straight from `bytes`, so the common case costs neither the
+ * fetch8/decode helper chain nor a round trip through Cpu.run.
  *
- * The caller guarantees the instruction's bytes (at most 6 without prefixes) lie in
- * one page without PAGE_MMIO, below the end of memory and without IP wrapping. A case
- * that does not apply (memory operand forms it leaves to the table, odd encodings)
- * returns false before changing any state, and the caller runs the general path.
+ * Two tiers, for V8's sake (see the side functions' comment): a small hot loop (fastLoop)
+ * does, inline, what every program runs from its first instructions on (register ALU, MOV
+ * between registers and immediates, INC/DEC, PUSH/POP, Jcc, CALL/JMP/RET), and small side
+ * functions, called through one table (SIDE), do the other frequent opcodes and the memory
+ * forms. What neither handles goes to the general handler (delegate) or, for prefixes and
+ * HLT, back to Cpu.run.
+ *
+ * The loop guarantees an instruction's bytes (at most 7 with a segment override) lie in one
+ * page without PAGE_MMIO, below the end of memory and without IP wrapping. A case that does
+ * not apply (odd encodings, forms left to the general handler) gives up before changing any
+ * state, and the general handler runs the instruction.
  */
 import type { Cpu } from "./cpu.ts";
 import {
@@ -172,7 +178,8 @@ export const OVR_INLINE = /* @__PURE__ */ (() => {
 /**
  * 1 for the opcodes the fast loop may run through the general handler (delegate): all but
  * prefixes (LOCK, REP, the BIOS trap F1, a second segment override), POP SS and STI (they
- * open an interrupt shadow; MOV SS, 8E /2, is checked separately) and HLT.
+ * open an interrupt shadow, which only the side functions for STI and MOV SS report to the
+ * loop; MOV SS, 8E /2, is checked separately) and HLT.
  */
 const DELEGATE = /* @__PURE__ */ (() => {
   const t = new Uint8Array(256).fill(1);
@@ -240,10 +247,10 @@ function eaPacked(regs: Uint16Array, bytes: Uint8Array, at: number, m: number): 
  * Runs fast-path instructions while `cycles` < `end` and returns how many it ran (a step
  * passes end = cycles + 1: every instruction takes at least 2 cycles). It stops before an
  * instruction it does not handle, when the CPU needs attention (interrupt line, NMI, HLT),
- * on requestStop, and never starts with TF set (the trap and interrupt shadows are the
- * general path's business). Like the general path it ends the interrupt shadow and keeps
- * IP, cycles and the instruction count exact, as devices may read them from a
- * memory-mapped write.
+ * on requestStop, and never starts with TF set (the trap is the general path's business).
+ * Like the general path it keeps the interrupt shadow (`inhibit`: STI and MOV SS open one,
+ * every other instruction ends it) and IP, cycles and the instruction count exact, as devices
+ * may read them from a memory-mapped write.
  *
  * With compiled blocks on, `heat` counts entries per linear address of loop heads (where a
  * backward transfer inside the code segment lands): the loop counts them itself and stops
