@@ -192,7 +192,11 @@ async function measure(w: Workload, dirPath: string): Promise<Record<string, num
   for (let i = 0; i < 200; i++) w.runSlice(1);
   const t2 = performance.now();
   // As a cold restore reads it (SnapshotSession): in one step when small, else asynchronously.
-  const { resolved } = await dir.openForRestore(id, w.eager);
+  let resolved = dir.openForRestoreQuickly(id, w.eager);
+  if (resolved === null) {
+    resolved = await dir.openResolved(id);
+    await resolved.predecode(w.eager);
+  }
   const t3 = performance.now();
   const restore = LazyRestore.begin(w.target, resolved, { eager: w.eager });
   const restorePause = performance.now() - t3;

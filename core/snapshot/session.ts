@@ -75,6 +75,8 @@ interface ReadyRestore {
   readonly disksKey: string;
   work: Promise<RestoreWork>;
   done: boolean;
+  /** The work once done without failing (read synchronously: awaiting even a settled promise lets a slice run first). */
+  value: RestoreWork | null;
   /** A restore took it (it no longer counts as dropped). */
   taken: boolean;
 }
@@ -158,9 +160,13 @@ export class SnapshotSession {
       done: false,
       taken: false,
       work: Promise.withResolvers<RestoreWork>().promise,
+      value: null,
     };
     ready.work = this.#prepareWork(ready, disks, tag);
-    ready.work.then(() => ready.done = true, (e) => {
+    ready.work.then((value) => {
+      ready.value = value;
+      ready.done = true;
+    }, (e) => {
       if (this.#ready === ready) this.lastPrepareError = e;
       ready.done = true;
       if (this.#ready === ready) this.#ready = null;
@@ -299,7 +305,7 @@ export class SnapshotSession {
       // Prepared in the background: only the pause is left (after a last identity check).
       this.#ready = null;
       ready.taken = true;
-      const work = await ready.work.catch(() => null);
+      const work = ready.value;
       if (work !== null) {
         try {
           if (!sameFrozenLayers(JSON.parse(ready.disksKey), work.resolved.top.meta.disks)) {
@@ -343,8 +349,14 @@ export class SnapshotSession {
     } catch {
       // Not listed: the disks are read from the file below.
     }
-    const { resolved, quick } = await this.#dir.openForRestore(id, this.#eager, index);
-    if (!quick) blockedFrom = performance.now();
+    // Not through an async call when quick: awaiting anything would let a slice of the old
+    // timeline run before the restore goes on.
+    let resolved = this.#dir.openForRestoreQuickly(id, this.#eager, index);
+    if (resolved === null) {
+      resolved = await this.#dir.openResolved(id);
+      await resolved.predecode(this.#eager);
+      blockedFrom = performance.now();
+    }
     const meta = resolved.top.meta;
     const problem = identityMismatch(meta.identity, this.#target.config);
     if (problem) throw new SnapshotError(resolved.top.source, `made for a different machine: ${problem}`);

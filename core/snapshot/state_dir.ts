@@ -162,23 +162,18 @@ export class StateDir {
   }
 
   /**
-   * Snapshot `id` as a cold restore needs it: read, verified, its `eager` memories decoded. In one
-   * step (`quick`, no event-loop turns) when it and its bases hold at most {@link QUICK_RESTORE_BYTES};
-   * larger ones are read and decoded asynchronously, letting the loop run between steps.
+   * Snapshot `id` as a cold restore needs it (read, verified, its `eager` memories decoded) in one
+   * synchronous step, when it and its bases hold at most {@link QUICK_RESTORE_BYTES}; else null:
+   * read it with {@link openResolved} and `predecode`, which let the loop run between steps.
    */
-  async openForRestore(
+  openForRestoreQuickly(
     id: string,
     eager: readonly string[],
     index = this.readIndex(),
-  ): Promise<{ resolved: ResolvedSnapshot; quick: boolean }> {
+  ): ResolvedSnapshot | null {
     const quick = this.openResolvedQuickly(id, QUICK_RESTORE_BYTES, index);
-    if (quick !== null) {
-      quick.predecodeSync(eager);
-      return { resolved: quick, quick: true };
-    }
-    const resolved = await this.openResolved(id);
-    await resolved.predecode(eager);
-    return { resolved, quick: false };
+    quick?.predecodeSync(eager);
+    return quick;
   }
 
   /** Snapshot files present but not listed (a crash before the index update) and partial files. */
