@@ -70,6 +70,22 @@ export class ByteWriter {
 
   /** UTF-8 string prefixed with its byte length (u32). */
   string(s: string): void {
+    // Short ASCII (field names, the common case) without a TextEncoder call.
+    if (s.length <= 32) {
+      let ascii = true;
+      for (let i = 0; i < s.length; i++) {
+        if (s.charCodeAt(i) >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        this.u32(s.length);
+        this.#room(s.length);
+        for (let i = 0; i < s.length; i++) this.#buf[this.#len++] = s.charCodeAt(i);
+        return;
+      }
+    }
     const b = encoder.encode(s);
     this.u32(b.length);
     this.raw(b);

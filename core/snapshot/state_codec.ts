@@ -19,12 +19,27 @@ const MAX_DEPTH = 64;
 /** Encodes a state value into bytes. Throws `TypeError` on values that are not StateValues. */
 export function encodeState(value: StateValue): Uint8Array {
   const w = new ByteWriter(4096);
-  put(w, value, 0, "state");
+  const keys: (string | number)[] = [];
+  try {
+    put(w, value, keys);
+  } catch (e) {
+    // The path is built only for the message (per field it cost a string allocation each time).
+    if (e instanceof TypeError && e.message.startsWith(": ")) {
+      throw new TypeError(`${statePath(keys)}${e.message}`);
+    }
+    throw e;
+  }
   return w.bytes();
 }
 
-function put(w: ByteWriter, v: StateValue, depth: number, path: string): void {
-  if (depth > MAX_DEPTH) throw new TypeError(`${path}: nested deeper than ${MAX_DEPTH}`);
+/** "state.vga.dac[3]" from the keys leading to a value. */
+function statePath(keys: readonly (string | number)[]): string {
+  return "state" + keys.map((k) => typeof k === "number" ? `[${k}]` : `.${k}`).join("");
+}
+
+/** Writes `v`; `keys` is the path to it (pushed and popped around children, read only on error). */
+function put(w: ByteWriter, v: StateValue, keys: (string | number)[]): void {
+  if (keys.length > MAX_DEPTH) throw new TypeError(`: nested deeper than ${MAX_DEPTH}`);
   if (v === null) w.u8(T_NULL);
   else if (v === false) w.u8(T_FALSE);
   else if (v === true) w.u8(T_TRUE);
@@ -43,28 +58,35 @@ function put(w: ByteWriter, v: StateValue, depth: number, path: string): void {
     w.u8(T_U8);
     w.u32(v.length);
     w.raw(v);
-  } else if (v instanceof Uint16Array || v instanceof Uint32Array) {
-    w.u8(v instanceof Uint16Array ? T_U16 : T_U32);
+  } else if (v instanceof Uint16Array) {
+    w.u8(T_U16);
     w.u32(v.length);
-    // Copy element by element so the file is little-endian whatever the host is.
-    for (let i = 0; i < v.length; i++) {
-      if (v instanceof Uint16Array) w.u16(v[i]);
-      else w.u32(v[i]);
-    }
+    // Element by element so the file is little-endian whatever the host is.
+    for (let i = 0; i < v.length; i++) w.u16(v[i]);
+  } else if (v instanceof Uint32Array) {
+    w.u8(T_U32);
+    w.u32(v.length);
+    for (let i = 0; i < v.length; i++) w.u32(v[i]);
   } else if (Array.isArray(v)) {
     w.u8(T_ARRAY);
     w.u32(v.length);
-    for (let i = 0; i < v.length; i++) put(w, v[i], depth + 1, `${path}[${i}]`);
+    for (let i = 0; i < v.length; i++) {
+      keys.push(i);
+      put(w, v[i], keys);
+      keys.pop();
+    }
   } else if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-    const keys = Object.keys(v);
+    const names = Object.keys(v);
     w.u8(T_RECORD);
-    w.u32(keys.length);
-    for (const k of keys) {
+    w.u32(names.length);
+    for (const k of names) {
       w.string(k);
-      put(w, v[k], depth + 1, `${path}.${k}`);
+      keys.push(k);
+      put(w, v[k], keys);
+      keys.pop();
     }
   } else {
-    throw new TypeError(`${path}: not a state value (${Object.prototype.toString.call(v)})`);
+    throw new TypeError(`: not a state value (${Object.prototype.toString.call(v)})`);
   }
 }
 
