@@ -3,7 +3,7 @@
  * renaming it into place, so a crash never leaves a half-written image under the
  * final name. Refuses to replace an existing file unless asked to.
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "./path.ts";
 import { DiskError } from "./errors.ts";
 import { describe, HostFile } from "./host_file.ts";
 

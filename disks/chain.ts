@@ -4,7 +4,7 @@
  * layers the host offset), so a read costs one binary search and, for plain data, one host
  * read, whatever the depth; writes go only to the top.
  */
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "./path.ts";
 import { type BlockDevice, type ChsGeometry, SECTOR_SIZE } from "./block_device.ts";
 import { detectFormat } from "./detect.ts";
 import { DiskError } from "./errors.ts";

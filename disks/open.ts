@@ -2,7 +2,7 @@
  * The disk layer's entry points for the rest of tty86: `openDisk` (what the machine
  * uses) and `createImage` (what `tty86 disk create` uses).
  */
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "./path.ts";
 import { DiskChain, openChain, type OpenChainOptions } from "./chain.ts";
 import { detectFormat, formatFromExtension } from "./detect.ts";
 import { DiskError } from "./errors.ts";

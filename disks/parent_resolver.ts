@@ -6,7 +6,7 @@
  * candidate tried is reported when none is usable. Nothing is opened here: checks use
  * lstat/stat/realpath only, so a FIFO is never opened (which could block).
  */
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "./path.ts";
 import { DiskError } from "./errors.ts";
 import { describe } from "./host_file.ts";
 import type { ParentReference } from "./layer.ts";

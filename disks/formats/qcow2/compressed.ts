@@ -2,7 +2,6 @@
  * Reading compressed clusters: raw deflate (zlib compression type) of exactly one
  * cluster. Output is capped at one cluster, so a hostile stream cannot balloon memory.
  */
-import process from "node:process";
 import { DiskError } from "../../errors.ts";
 import type { HostFile } from "../../host_file.ts";
 import type { CompressedExtent } from "./l1l2.ts";
@@ -13,11 +12,19 @@ import type { CompressedExtent } from "./l1l2.ts";
  */
 let zlib: typeof import("node:zlib") | null = null;
 
+/**
+ * Node's `process`, reached through the global on first use: Deno defines it lazily, while
+ * `import "node:process"` costs ~10–12 ms of every process's start-up.
+ */
+function nodeProcess(): typeof import("node:process") {
+  return (globalThis as unknown as { process: typeof import("node:process") }).process;
+}
+
 /** Inflates the compressed cluster stored at `extent` into `into` (one cluster long). */
 export function readCompressedCluster(file: HostFile, extent: CompressedExtent, into: Uint8Array): void {
   const stored = new Uint8Array(extent.length);
   const got = file.readUpTo(extent.offset, stored);
-  zlib ??= process.getBuiltinModule("node:zlib");
+  zlib ??= nodeProcess().getBuiltinModule("node:zlib");
   const { constants, inflateRawSync } = zlib;
   let out: Uint8Array;
   try {

@@ -3,7 +3,7 @@
  * built in a temporary file in the destination directory, synced, and renamed into place,
  * so a crash never leaves a half-written image under the final name.
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../../path.ts";
 import { DiskError } from "../../errors.ts";
 import { describe, HostFile } from "../../host_file.ts";
 import type { ImageFormat } from "../../layer.ts";

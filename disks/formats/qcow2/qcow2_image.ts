@@ -17,7 +17,7 @@
  * copy-on-write of shared L2 tables, which tty86 does not implement. Data clusters whose
  * COPIED flag is clear are never written in place (they are copied to a new cluster).
  */
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "../../path.ts";
 import { type ChsGeometry, SECTOR_SIZE } from "../../block_device.ts";
 import { DiskError } from "../../errors.ts";
 import { biosGeometry } from "../../geometry.ts";

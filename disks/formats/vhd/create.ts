@@ -2,7 +2,7 @@
  * Creating VHD files: fixed, dynamic, and differencing children of an existing VHD.
  * Every file is built under a temporary name and renamed into place.
  */
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "../../path.ts";
 import { SECTOR_SIZE } from "../../block_device.ts";
 import { type AtomicCreateOptions, createAtomically } from "../../atomic_create.ts";
 import { DiskError } from "../../errors.ts";
