@@ -120,6 +120,8 @@ interface Job {
   readonly resolve: (r: SnapshotResult) => void;
   readonly reject: (e: unknown) => void;
   phase: "header" | "pages" | "finishing";
+  /** The device state encoded (the header's second step; null until then). */
+  encodedState: Uint8Array | null;
   mem: number;
   page: number;
   pagesDone: number;
@@ -204,8 +206,12 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
     budget.begin(budgetMs);
     try {
       if (j.phase === "header") {
-        const header = this.#header(j);
-        if (header === null) return true; // waiting for the disks to settle
+        let header = this.#header(j);
+        // An unbounded pump (stop-and-copy) goes straight on to the header's next step.
+        if (header === null && j.encodedState !== null && budgetMs === Number.POSITIVE_INFINITY) {
+          header = this.#header(j);
+        }
+        if (header === null) return true; // waiting for the disks to settle, or one step done
         j.options.sink.write(header);
         j.phase = "pages";
         if (!budget.next()) return true;
@@ -323,6 +329,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       resolve: q.resolve,
       reject: q.reject,
       phase: "header",
+      encodedState: null,
       mem: 0,
       page: 0,
       pagesDone: 0,
@@ -333,11 +340,20 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   }
 
   /** The header, or null while {@link TakeOptions.prepare} still has work (one unit per call). */
+  /**
+   * The file header, in steps of their own pump call each (together they took up to ~1.3 ms, over
+   * the stall budget): the disks settled and recorded, then the state encoded, then compressed
+   * with the head. Null while a step remains.
+   */
   #header(j: Job): Uint8Array | null {
-    if (j.options.prepare && !j.options.prepare()) return null;
-    const disks = j.options.disks;
-    if (typeof disks === "function") j.meta = { ...j.meta, disks: [...disks()] };
-    const state = encodeState(j.state);
+    if (j.encodedState === null) {
+      if (j.options.prepare && !j.options.prepare()) return null;
+      const disks = j.options.disks;
+      if (typeof disks === "function") j.meta = { ...j.meta, disks: [...disks()] };
+      j.encodedState = encodeState(j.state);
+      return null;
+    }
+    const state = j.encodedState;
     return encodeHead(j.meta, state.length, compressBlock(state));
   }
 
