@@ -74,8 +74,29 @@ export class StateDir {
     return `${t}-${r}`;
   }
 
-  /** The index (empty when the directory has none yet). */
+  /** The last index read, and the file it came from (dev, inode, size, mtime). */
+  #cached: { key: string; index: SnapshotIndex } | null = null;
+
+  /**
+   * The index (empty when the directory has none yet). Parsed again only when the file changed:
+   * it is always replaced whole (a new inode), so its identity and size tell. Callers treat the
+   * result as read-only, as its types say.
+   */
   readIndex(): SnapshotIndex {
+    let key = "";
+    try {
+      const info = Deno.statSync(this.indexPath);
+      key = `${info.dev}:${info.ino}:${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}`;
+      if (this.#cached !== null && this.#cached.key === key) return this.#cached.index;
+    } catch {
+      // Read below, which says what is wrong.
+    }
+    const index = this.#readIndexFile();
+    this.#cached = key === "" ? null : { key, index };
+    return index;
+  }
+
+  #readIndexFile(): SnapshotIndex {
     let text: string;
     try {
       text = Deno.readTextFileSync(this.indexPath);
