@@ -107,6 +107,12 @@ export function openRestoreDisks(
   };
 }
 
+/**
+ * File identities of open layers, found once per layer object (a realpath and a stat each, for
+ * every layer of the running chain at every restore otherwise). A layer object keeps its file.
+ */
+const identities = new WeakMap<DiskLayer, string>();
+
 /** Which layers of `chain` (its read-only ones, below the top) can be shared, by file identity. */
 function reuserOf(chain: DiskChain | undefined): (identity: string) => DiskLayer[] | null {
   if (chain === undefined) return () => null;
@@ -120,7 +126,12 @@ function reuserOf(chain: DiskChain | undefined): (identity: string) => DiskLayer
         const l = layers[i];
         if (l instanceof MemoryOverlay) continue;
         try {
-          byIdentity.set(layerFileIdentity(l.path), i);
+          let identity = identities.get(l);
+          if (identity === undefined) {
+            identity = layerFileIdentity(l.path);
+            identities.set(l, identity);
+          }
+          byIdentity.set(identity, i);
         } catch {
           // Gone or unreadable: not shared.
         }
