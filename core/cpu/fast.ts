@@ -288,6 +288,24 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
   const rm8 = RM8;
   const reg8 = REG8;
   const parity = PARITY;
+  const segPrefix = SEG_PREFIX;
+  const ovrInline = OVR_INLINE;
+  const sideKind = SIDE_KIND;
+  const side = SIDE;
+  const aluKind = ALU_KIND;
+  const carryIn = CARRY_IN;
+  const transfer = TRANSFER;
+  const delegated = DELEGATE;
+  // Imported numbers in locals too: each use of an import is a module-cell load with a hole
+  // check, which Maglev (the tier the loop runs in for its first ~0.8M instructions of a cold
+  // FreeDOS boot, while TurboFan compiles it) repeats on every instruction.
+  const flagOF = FLAG_OF;
+  const flagCF = FLAG_CF;
+  const flagAF = FLAG_AF;
+  const flagSF = FLAG_SF;
+  const flagZF = FLAG_ZF;
+  const notArith = ~ARITH_FLAGS;
+  const branchTaken = BRANCH_TAKEN_CYCLES;
   // CS changes only in delegated instructions (far transfers, interrupts, segment loads),
   // which recompute it.
   let csBase = sregs[CS] << 4;
@@ -333,24 +351,24 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
     let inlined = false;
     let back = false;
     inline: {
-      if (SEG_PREFIX[op] !== 0) {
-        ovr = SEG_PREFIX[op] - 1;
+      if (segPrefix[op] !== 0) {
+        ovr = segPrefix[op] - 1;
         pfx = 1;
         at = lin + 1;
         op = m;
         m = bytes[lin + 2];
         // Only the cases below that address memory relative to `at` and honour `ovr` run here;
         // the rest go through the general handler.
-        if (OVR_INLINE[op] === 0) break inline;
+        if (ovrInline[op] === 0) break inline;
       }
       let len = 1;
       let extra = 0;
       let opens = 0;
-      const kind = SIDE_KIND[op];
+      const kind = sideKind[op];
       if (kind === 1 || (kind === 2 && m < 0xC0)) {
         // Outside the hot set: the opcode's own small function (see SIDE).
         c.flags = fl;
-        const r = SIDE[op](c, op, at, m, ovr, ip);
+        const r = side[op](c, op, at, m, ovr, ip);
         if (r < 0) {
           if (r === SIDE_GENERAL) break inline;
           // SIDE_DONE (a REP string instruction): IP, cycles and the count are stored already.
@@ -463,24 +481,24 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
             // aluOp spelled out (its call would compete for V8's inlining budget in this loop).
             const top = word ? 0x8000 : 0x80;
             const f = fl;
-            const kind = ALU_KIND[alu];
+            const kind = aluKind[alu];
             let r: number;
             let cao = 0; // CF | AF | OF
             if (kind === 2) r = alu === 1 ? a | b : alu === 4 ? a & b : a ^ b;
             else {
               let ov: number;
               if (kind === 0) {
-                r = a + b + (f & CARRY_IN[alu]);
+                r = a + b + (f & carryIn[alu]);
                 ov = (r ^ a) & (r ^ b);
               } else {
-                r = a - b - (f & CARRY_IN[alu]);
+                r = a - b - (f & carryIn[alu]);
                 ov = (a ^ b) & (a ^ r);
               }
-              cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((r & (top << 1)) !== 0 ? FLAG_CF : 0) |
-                ((a ^ b ^ r) & FLAG_AF);
+              cao = ((ov & top) !== 0 ? flagOF : 0) | ((r & (top << 1)) !== 0 ? flagCF : 0) |
+                ((a ^ b ^ r) & flagAF);
             }
             r &= (top << 1) - 1;
-            fl = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
+            fl = (f & notArith) | cao | ((r & top) !== 0 ? flagSF : 0) | (r === 0 ? flagZF : 0) |
               parity[r & 0xFF];
             if (alu !== 7) {
               if (dst < 8) regs[dst] = r;
@@ -551,7 +569,7 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
             len = 2;
             if (jccTaken[((op & 15) << 12) | (fl & 0xFFF)] !== 0) {
               len += (bytes[at + 1] << 24) >> 24;
-              extra = BRANCH_TAKEN_CYCLES;
+              extra = branchTaken;
             }
             break;
           }
@@ -610,7 +628,7 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
             break;
           case 0xEB: // JMP rel8
             len = 2 + ((bytes[at + 1] << 24) >> 24);
-            extra = BRANCH_TAKEN_CYCLES;
+            extra = branchTaken;
             break;
           default:
             break inline;
@@ -623,14 +641,14 @@ function fastLoop(c: Cpu, end: number, heat: Uint16Array | null, hot: number): v
       c.cycles = cycles;
       shadow = opens;
       // A backward transfer (`lin - csBase` being this instruction's IP): a loop head.
-      back = ip <= lin - csBase && TRANSFER[op] !== 0;
+      back = ip <= lin - csBase && transfer[op] !== 0;
       inlined = true;
     }
     if (!inlined) {
       // Not inlined: the general handler runs it from here, saving the round trip through run()
       // and execute(). Prefixes other than one segment override, and the instructions that open
       // an interrupt shadow or halt, leave the loop instead.
-      if (DELEGATE[op] === 0 || (op === 0x8E && (m & 0x18) === 0x10)) break;
+      if (delegated[op] === 0 || (op === 0x8E && (m & 0x18) === 0x10)) break;
       c.flags = fl;
       delegate(c, op, ip, pfx, ovr);
       shadow = 0;
