@@ -57,6 +57,36 @@ export const REG8 = /* @__PURE__ */ (() => {
 })();
 
 /**
+ * `regs8` offset of the register in bits 3–5 (`REG_BYTE`) or 0–2 (`RM_BYTE`) of ModR/M byte `m`,
+ * indexed by `word << 8 | m`: a word register's low byte, or the byte register. Byte and word
+ * forms then read and write registers through the same `regs8` operations (a word as its two
+ * bytes), so that neither size's first use after V8 optimised a side function deopts it.
+ */
+const REG_BYTE = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(512);
+  for (let m = 0; m < 256; m++) {
+    t[m] = REG8[m];
+    t[256 | m] = ((m >>> 3) & 7) << 1;
+  }
+  return t;
+})();
+const RM_BYTE = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(512);
+  for (let m = 0; m < 256; m++) {
+    t[m] = RM8[m];
+    t[256 | m] = (m & 7) << 1;
+  }
+  return t;
+})();
+
+/**
+ * What a shift or rotate by 1 does, by its ModR/M reg field (ROL ROR RCL RCR SHL SHR SHL SAR):
+ * bit 0 to the right, bit 1 rotates its own outgoing bit in, bit 2 rotates CF in, bit 3 keeps
+ * the sign bit (SAR), bit 4 is a shift (SF ZF PF from the result, AF cleared).
+ */
+const SHIFT1 = /* @__PURE__ */ new Uint8Array([2, 3, 4, 5, 16, 17, 16, 25]);
+
+/**
  * 1 where Jcc 70+n jumps: indexed by n << 12 | FLAGS bits 0–11 (CF PF AF ZF SF TF IF DF OF),
  * one load instead of a per-condition branch chain.
  */
@@ -157,6 +187,10 @@ function popW(c: Cpu): number {
 
 /** Per ALU operation (ADD OR ADC SBB AND SUB XOR CMP): FLAG_CF where the carry comes in. */
 const CARRY_IN = /* @__PURE__ */ new Uint8Array([0, 0, FLAG_CF, FLAG_CF, 0, 0, 0, 0]);
+/** Per ALU operation: all ones where its result includes `a | b` (OR, XOR). */
+const LOGIC_OR = /* @__PURE__ */ new Uint16Array([0, 0xFFFF, 0, 0, 0, 0, 0xFFFF, 0]);
+/** Per ALU operation: all ones where `a & b` is taken out of or makes its result (AND, XOR). */
+const LOGIC_AND = /* @__PURE__ */ new Uint16Array([0, 0, 0, 0, 0xFFFF, 0, 0xFFFF, 0]);
 /** Per ALU operation: 0 adds, 1 subtracts, 2 is a logic operation. */
 const ALU_KIND = /* @__PURE__ */ new Uint8Array([0, 2, 0, 1, 2, 1, 2, 1]);
 
@@ -745,74 +779,79 @@ type SideFn = (c: Cpu, op: number, at: number, m: number, ovr: number, ip: numbe
 
 /** FLAGS and result of ALU operation `alu` (ADD OR ADC SBB AND SUB XOR CMP) on a, b; sets c.flags. */
 function aluOp(c: Cpu, alu: number, a: number, b: number, top: number): number {
+  // Every result computed and selected by table and plain conditionals, with no operation
+  // that only some ALU ops reach: an ADC first met after V8 optimised this function (a FreeDOS
+  // boot's case) deopted it when each operation had its own arm.
   const f = c.flags;
-  let r: number;
-  let cao = 0; // CF | AF | OF
-  if (alu === 1) r = a | b;
-  else if (alu === 4) r = a & b;
-  else if (alu === 6) r = a ^ b;
-  else {
-    let ov: number;
-    if (alu === 0 || alu === 2) {
-      r = a + b + (alu === 2 ? f & FLAG_CF : 0);
-      ov = (r ^ a) & (r ^ b);
-    } else {
-      r = a - b - (alu === 3 ? f & FLAG_CF : 0);
-      ov = (a ^ b) & (a ^ r);
-    }
-    cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((r & (top << 1)) !== 0 ? FLAG_CF : 0) | ((a ^ b ^ r) & FLAG_AF);
-  }
-  r &= (top << 1) - 1;
-  c.flags = (f & ~ARITH_FLAGS) | cao | ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) |
+  const carry = f & CARRY_IN[alu];
+  const sum = a + b + carry;
+  const diff = a - b - carry;
+  const ovAdd = (sum ^ a) & (sum ^ b);
+  const ovSub = (a ^ b) & (a ^ diff);
+  const kind = ALU_KIND[alu];
+  const adds = kind === 0;
+  const logicOp = kind === 2;
+  const arith = adds ? sum : diff;
+  const ov = adds ? ovAdd : ovSub;
+  const cao = ((ov & top) !== 0 ? FLAG_OF : 0) | ((arith & (top << 1)) !== 0 ? FLAG_CF : 0) |
+    ((a ^ b ^ arith) & FLAG_AF);
+  // OR, AND and XOR as (a | b) and (a & b) masked per operation: XOR is their difference.
+  const logic = ((a | b) & LOGIC_OR[alu]) ^ (a & b & LOGIC_AND[alu]);
+  const r = (logicOp ? logic : arith) & ((top << 1) - 1);
+  c.flags = (f & ~ARITH_FLAGS) | (logicOp ? 0 : cao) | ((r & top) !== 0 ? FLAG_SF : 0) |
+    (r === 0 ? FLAG_ZF : 0) |
     PARITY[r & 0xFF];
   return r;
 }
 
 /** ALU rows 00–3B and group 1 (80–83) with a memory operand. */
 function sideAluMem(c: Cpu, op: number, at: number, m: number, ovr: number): number {
-  const regs = c.regs;
+  // The same operations for every form and size but the memory accesses, which touch only the
+  // operand's own bytes (a device may see every access): the register as bytes (REG_BYTE), all
+  // immediate forms decoded. A form first met after V8 optimised this function deopted it when
+  // each had its own arm.
   const bytes = c.bytes;
-  const word = (op & 1) !== 0;
-  const e = eaPacked(regs, bytes, at + 1, m);
+  const regs8 = c.regs8;
+  const w = op & 1;
+  const word = w !== 0;
+  const e = eaPacked(c.regs, bytes, at + 1, m);
   const off = e & 0xFFFF;
-  const seg = ovr < 0 ? e >>> 16 : ovr;
-  let i = at + 2 + DISP_LEN[m];
-  const mv = word ? rd16(c, seg, off) : rd8(c, seg, off);
-  let alu: number;
-  let a: number;
-  let b: number;
-  let toMem = true;
-  if (op >= 0x80) { // r/m, imm
-    alu = (m >>> 3) & 7;
-    a = mv;
-    if (op === 0x81) {
-      b = bytes[i] | (bytes[i + 1] << 8);
-      i += 2;
-    } else {
-      b = op === 0x83 ? ((bytes[i] << 24) >> 24) & 0xFFFF : bytes[i];
-      i++;
-    }
-  } else {
-    alu = op >>> 3;
-    const rv = word ? regs[(m >>> 3) & 7] : c.regs8[REG8[m]];
-    if ((op & 2) === 0) { // r/m, reg
-      a = mv;
-      b = rv;
-    } else { // reg, r/m
-      a = rv;
-      b = mv;
-      toMem = false;
-    }
-  }
+  const base = c.sregs[ovr < 0 ? e >>> 16 : ovr] << 4;
+  const next = base + ((off + 1) & 0xFFFF);
+  const ml = ld8(c, base + off);
+  const mv = word ? ml | (ld8(c, next) << 8) : ml;
+  const immForm = op >= 0x80;
+  const immAt = at + 2 + DISP_LEN[m];
+  const i8 = bytes[immAt];
+  const i16 = i8 | (bytes[immAt + 1] << 8);
+  const sx8 = ((i8 << 24) >> 24) & 0xFFFF;
+  const imm16 = op === 0x81;
+  const immSx = op === 0x83;
+  const imm = imm16 ? i16 : immSx ? sx8 : i8;
+  const ri = REG_BYTE[(w << 8) | m];
+  const rl = regs8[ri];
+  const rh = regs8[ri + 1];
+  const rv16 = rl | (rh << 8);
+  const rv = word ? rv16 : rl;
+  const aluImm = (m >>> 3) & 7;
+  const aluReg = (op >>> 3) & 7;
+  const alu = immForm ? aluImm : aluReg;
+  const toMem = immForm || (op & 2) === 0;
+  const a = toMem ? mv : rv;
+  const b = immForm ? imm : toMem ? rv : mv;
   const r = aluOp(c, alu, a, b, word ? 0x8000 : 0x80);
+  const rHi = r >>> 8;
   if (alu !== 7) {
     if (toMem) {
-      if (word) wr16(c, seg, off, r);
-      else wr8(c, seg, off, r);
-    } else if (word) regs[(m >>> 3) & 7] = r;
-    else c.regs8[REG8[m]] = r;
+      st8(c, base + off, r);
+      if (word) st8(c, next, rHi);
+    } else {
+      regs8[ri] = r;
+      regs8[ri + 1] = word ? rHi : rh;
+    }
   }
-  return (i - at) | (EA_CYCLES << 16);
+  const immLen = immForm ? (imm16 ? 2 : 1) : 0;
+  return (immAt + immLen - at) | (EA_CYCLES << 16);
 }
 
 /** TEST r/m,r (register forms) and TEST AL/AX, imm. */
@@ -1027,63 +1066,59 @@ function sideMovImm(c: Cpu, op: number, at: number, m: number, ovr: number): num
 /** Shift/rotate a register by 1, CL or imm8 (C0/C1: 80186; RET aliases on the 8086). */
 function sideShift(c: Cpu, op: number, at: number, m: number): number {
   if (m < 0xC0 || (op < 0xD0 && !c.is186)) return SIDE_GENERAL;
-  const regs = c.regs;
+  // The same operations for every form, size and count source (a path first taken after V8
+  // optimised this function, SAR by 1 in a FreeDOS boot, deopted it): the register as bytes
+  // (RM_BYTE), and shifts by 1 computed from SHIFT1's bits rather than per operation.
   const regs8 = c.regs8;
-  const count = op < 0xD0 ? c.bytes[at + 2] & c.shiftCountMask : op < 0xD2 ? 1 : regs8[2] & c.shiftCountMask;
+  const imm = c.bytes[at + 2] & c.shiftCountMask;
+  const byCl = regs8[2] & c.shiftCountMask;
+  const count = op < 0xD0 ? imm : op < 0xD2 ? 1 : byCl;
   const sop = (m >>> 3) & 7;
   const word = (op & 1) !== 0;
-  const d = word ? m & 7 : RM8[m];
-  const v = word ? regs[d] : regs8[d];
+  const i = RM_BYTE[((op & 1) << 8) | m];
+  const lo = regs8[i];
+  const hi = regs8[i + 1];
+  const v16 = lo | (hi << 8);
+  const v = word ? v16 : lo;
   let r: number;
   if (count !== 1) {
     r = word ? shift16(c, sop, v, count) : shift8(c, sop, v, count);
   } else {
-    // shiftBy1 spelled out: these are the common ones.
     const top = word ? 0x8000 : 0x80;
     const mask = (top << 1) - 1;
     const f = c.flags;
+    const info = SHIFT1[sop];
+    const right = info & 1;
+    const own = (info >>> 1) & 1;
+    const thru = (info >>> 2) & 1;
+    const sar = (info >>> 3) & 1;
+    const shift = (info >>> 4) & 1;
+    const cfIn = f & FLAG_CF;
     const hiIn = (v & top) !== 0 ? 1 : 0;
-    let nf: number;
-    switch (sop) {
-      case 0: // ROL
-        r = ((v << 1) | hiIn) & mask;
-        nf = (f & ~(FLAG_CF | FLAG_OF)) | hiIn | ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
-        break;
-      case 1: // ROR
-        r = (v >>> 1) | ((v & 1) !== 0 ? top : 0);
-        nf = (f & ~(FLAG_CF | FLAG_OF)) | (v & 1) | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
-        break;
-      case 2: // RCL
-        r = ((v << 1) | (f & FLAG_CF)) & mask;
-        nf = (f & ~(FLAG_CF | FLAG_OF)) | hiIn | ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
-        break;
-      case 3: // RCR
-        r = (v >>> 1) | ((f & FLAG_CF) !== 0 ? top : 0);
-        nf = (f & ~(FLAG_CF | FLAG_OF)) | (v & 1) | (((r ^ (r << 1)) & top) !== 0 ? FLAG_OF : 0);
-        break;
-      case 5: // SHR
-        r = v >>> 1;
-        nf = (f & ~ARITH_FLAGS) | (v & 1) | (hiIn !== 0 ? FLAG_OF : 0);
-        break;
-      case 7: // SAR
-        r = (v >>> 1) | (v & top);
-        nf = (f & ~ARITH_FLAGS) | (v & 1);
-        break;
-      default: // SHL (and /6, SETMO on the 8086)
-        if (sop === 6 && !c.is186) {
-          r = mask;
-          nf = f & ~ARITH_FLAGS;
-        } else {
-          r = (v << 1) & mask;
-          nf = (f & ~ARITH_FLAGS) | hiIn | ((((r & top) !== 0 ? 1 : 0) ^ hiIn) !== 0 ? FLAG_OF : 0);
-        }
-    }
-    // Shifts (not rotates) also set SF ZF PF from the result.
-    if (sop >= 4) nf |= ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF];
-    c.flags = nf;
+    const loIn = v & 1;
+    const left1 = ((v << 1) | (hiIn & own) | (cfIn & thru)) & mask;
+    const right1 = (v >>> 1) | (((loIn & own) | (cfIn & thru) | (hiIn & sar)) !== 0 ? top : 0);
+    const shifted = right !== 0 ? right1 : left1;
+    const cfShifted = right !== 0 ? loIn : hiIn;
+    // OF: left, the new sign bit against CF; ROR/RCR, the top two result bits differ; SHR, the
+    // old sign bit; SAR, clear.
+    const ofLeft = ((shifted & top) !== 0 ? 1 : 0) ^ cfShifted;
+    const ofRotRight = ((shifted ^ (shifted << 1)) & top) !== 0 ? 1 : 0;
+    const ofRight = (own | thru) !== 0 ? ofRotRight : sar !== 0 ? 0 : hiIn;
+    const ofShifted = right !== 0 ? ofRight : ofLeft;
+    // /6 is SETMO on the 8086 (all ones, CF and OF clear); SHL on the 80186.
+    const setmo = (sop === 6 ? 1 : 0) & (c.is186 ? 0 : 1);
+    r = setmo !== 0 ? mask : shifted;
+    const cf = setmo !== 0 ? 0 : cfShifted;
+    const of = setmo !== 0 ? 0 : ofShifted;
+    const szpFlags = ((r & top) !== 0 ? FLAG_SF : 0) | (r === 0 ? FLAG_ZF : 0) | PARITY[r & 0xFF];
+    // Rotates keep SF ZF AF PF; shifts set SF ZF PF from the result and clear AF.
+    const kept = f & (shift !== 0 ? ~ARITH_FLAGS : ~(FLAG_CF | FLAG_OF));
+    c.flags = kept | cf | (of !== 0 ? FLAG_OF : 0) | (shift !== 0 ? szpFlags : 0);
   }
-  if (word) regs[d] = r;
-  else regs8[d] = r;
+  const rHi = r >>> 8;
+  regs8[i] = r;
+  regs8[i + 1] = word ? rHi : hi;
   return (op < 0xD0 ? 3 : 2) | ((count * SHIFT_BIT_CYCLES) << 16);
 }
 
@@ -1236,11 +1271,23 @@ const REP_SIDE: ((c: Cpu, ip: number) => number)[] = /* @__PURE__ */ (() => {
 function sideMovMem(c: Cpu, op: number, at: number, m: number, ovr: number): number {
   const e = eaPacked(c.regs, c.bytes, at + 1, m);
   const off = e & 0xFFFF;
-  const seg = ovr < 0 ? e >>> 16 : ovr;
-  if (op === 0x88) wr8(c, seg, off, c.regs8[REG8[m]]);
-  else if (op === 0x89) wr16(c, seg, off, c.regs[(m >>> 3) & 7]);
-  else if (op === 0x8A) c.regs8[REG8[m]] = rd8(c, seg, off);
-  else c.regs[(m >>> 3) & 7] = rd16(c, seg, off);
+  const base = c.sregs[ovr < 0 ? e >>> 16 : ovr] << 4;
+  const word = (op & 1) !== 0;
+  // The register as bytes for both sizes (REG_BYTE): MOV r/m8,reg8 first met late in a FreeDOS
+  // boot deopted this function when byte and word forms read the registers differently. Memory
+  // is touched only for the operand's own bytes (a device may see every access).
+  const i = REG_BYTE[((op & 1) << 8) | m];
+  const regs8 = c.regs8;
+  const next = base + ((off + 1) & 0xFFFF);
+  if ((op & 2) === 0) { // MOV r/m, reg
+    st8(c, base + off, regs8[i]);
+    if (word) st8(c, next, regs8[i + 1]);
+  } else { // MOV reg, r/m
+    const lo = ld8(c, base + off);
+    const hi = word ? ld8(c, next) : regs8[i + 1];
+    regs8[i] = lo;
+    regs8[i + 1] = hi;
+  }
   return (2 + DISP_LEN[m]) | (EA_CYCLES << 16);
 }
 
