@@ -13,6 +13,7 @@ import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
 import { MemoryOverlay } from "../../disks/memory_overlay.ts";
 import type { SpareReply, SpareRequest } from "./spare_worker.ts";
 import { crc32 } from "./crc32.ts";
+import { fsyncAsync } from "./fs_sync.ts";
 import { describeError, SnapshotError } from "./errors.ts";
 import { DiskError } from "../../disks/errors.ts";
 import type { DiskRecord, LayerIdentity } from "./format.ts";
@@ -546,16 +547,6 @@ interface Spare {
 
 /** How long a failed spare waits before it is asked for again. */
 const SPARE_RETRY_MS = 2000;
-
-/** fsync(2) of the file at `path` without blocking the loop. */
-async function fsyncAsync(path: string): Promise<void> {
-  const file = await Deno.open(path, { read: true });
-  try {
-    await file.sync();
-  } finally {
-    file.close();
-  }
-}
 
 /** A freeze done in a pause whose frozen layers still need flushing before the snapshot header. */
 export interface PendingFreeze {

@@ -1,6 +1,16 @@
 /** Durable file replacement helpers: temp file, fsync, rename, directory fsync. */
 import { dirname } from "node:path";
 
+/** fsync(2) of the file at `path` without blocking the loop. */
+export async function fsyncAsync(path: string): Promise<void> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.sync();
+  } finally {
+    file.close();
+  }
+}
+
 /** Makes a rename inside `dir` durable; tolerated where directories cannot be opened. */
 export async function syncDirectory(dir: string): Promise<void> {
   try {

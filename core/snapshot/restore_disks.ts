@@ -26,7 +26,7 @@ import { relative, resolve } from "node:path";
 import { SnapshotError } from "./errors.ts";
 import type { DiskRecord } from "./format.ts";
 import { childFormat, childPath, type PreparedDisks, reopenError, verifyDiskRecord } from "./disk_freeze.ts";
-import { syncDirectory } from "./fs_sync.ts";
+import { fsyncAsync, syncDirectory } from "./fs_sync.ts";
 
 /** Disk chains for a restore, opened; see {@link openRestoreDisks}. */
 export interface RestoreDisks extends PreparedDisks {
@@ -88,7 +88,7 @@ export function openRestoreDisks(
         const child = createChildQuickly(path, chain.top);
         own.push(child);
         chain.attachChild(child);
-        syncs.push(syncLater(path));
+        syncs.push(fsyncAsync(path).then(() => syncDirectory(dirname(path))));
       } else {
         // VHD children are made (and synced) the usual way; VHD chains are rare in state directories.
         own.push(chain.pushChild(path, format));
@@ -158,15 +158,4 @@ function createChildQuickly(path: string, parent: DiskLayer): DiskLayer {
     throw new SnapshotError(path, problem);
   }
   return child;
-}
-
-/** Syncs a new file and its directory entry off the loop. */
-async function syncLater(path: string): Promise<void> {
-  const file = await Deno.open(path, { read: true });
-  try {
-    await file.sync();
-  } finally {
-    file.close();
-  }
-  await syncDirectory(dirname(path));
 }

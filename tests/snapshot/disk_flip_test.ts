@@ -6,6 +6,7 @@ import { DiskSlot } from "../../core/snapshot/disk_freeze.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
 import { FakeMachine } from "./fake_machine.ts";
+import { sector } from "./session_helpers.ts";
 
 /** Pumps the session (as the emulation loop would) until `done()`. */
 async function pumpWhile(session: SnapshotSession, more: () => boolean): Promise<void> {
@@ -13,10 +14,6 @@ async function pumpWhile(session: SnapshotSession, more: () => boolean): Promise
     session.pump(0.5);
     await new Promise((r) => setTimeout(r, 1));
   }
-}
-
-function sector(fill: number): Uint8Array {
-  return new Uint8Array(512).fill(fill);
 }
 
 function readSector(slot: DiskSlot, lba: number): number {

@@ -6,6 +6,7 @@ import { DiskSlot } from "../../core/snapshot/disk_freeze.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
 import { FakeMachine } from "./fake_machine.ts";
+import { sector } from "./session_helpers.ts";
 
 const DENO_SYNC = [
   "openSync",
@@ -48,10 +49,6 @@ function instrument(): { calls: string[]; restore: () => void } {
     };
   }
   return { calls, restore: () => saved.forEach(([o, n, f]) => o[n] = f) };
-}
-
-function sector(fill: number): Uint8Array {
-  return new Uint8Array(512).fill(fill);
 }
 
 Deno.test("every pump step makes at most one synchronous file call (an open), none reads or syncs", async () => {

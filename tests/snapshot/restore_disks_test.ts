@@ -11,12 +11,9 @@ import { layerIdentity } from "../../core/snapshot/disk_freeze.ts";
 import type { DiskRecord } from "../../core/snapshot/format.ts";
 import { SnapshotError } from "../../core/snapshot/errors.ts";
 import { openRestoreDisks } from "../../core/snapshot/restore_disks.ts";
+import { sector } from "./session_helpers.ts";
 
 const SIZE = 1 << 20;
-
-function sector(v: number): Uint8Array {
-  return new Uint8Array(512).fill(v);
-}
 
 function byteAt(read: (lba: number, n: number, into: Uint8Array) => void, lba: number): number {
   const b = new Uint8Array(512);

@@ -6,28 +6,7 @@ import { DiskSlot } from "../../core/snapshot/disk_freeze.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
 import { FakeMachine } from "./fake_machine.ts";
-
-/** Pumps the session (as the emulation loop would) until `p` settles. */
-async function pumpUntil<T>(session: SnapshotSession, p: Promise<T>): Promise<T> {
-  let settled = false;
-  p.then(() => settled = true, () => settled = true);
-  for (let i = 0; !settled && i < 100_000; i++) {
-    session.pump(1);
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  if (!settled) throw new Error("not settled after 100,000 pumps");
-  return await p;
-}
-
-function sector(fill: number): Uint8Array {
-  return new Uint8Array(512).fill(fill);
-}
-
-function readSector(slot: DiskSlot, lba: number): number {
-  const b = new Uint8Array(512);
-  slot.read(lba, 1, b);
-  return b[0];
-}
+import { pumpUntil, readSector, sector } from "./session_helpers.ts";
 
 Deno.test("snapshots freeze the disk, diff against the previous one, and restore memory, state and disk", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "tty86-session-" });

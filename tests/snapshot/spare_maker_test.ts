@@ -20,6 +20,7 @@ import type { SpareReply, SpareRequest } from "../../core/snapshot/spare_worker.
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
 import { FakeMachine } from "./fake_machine.ts";
+import { pumpUntil, readSector, sector } from "./session_helpers.ts";
 
 /**
  * Does what the worker does, on this thread: the file is made inside postMessage (before any
@@ -56,27 +57,6 @@ class FakeSpareWorker implements SpareWorkerPort {
 
 function tick(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
-}
-
-async function pumpUntil<T>(session: SnapshotSession, p: Promise<T>): Promise<T> {
-  let settled = false;
-  p.then(() => settled = true, () => settled = true);
-  for (let i = 0; !settled && i < 100_000; i++) {
-    session.pump(1);
-    await tick();
-  }
-  if (!settled) throw new Error("not settled after 100,000 pumps");
-  return await p;
-}
-
-function sector(fill: number): Uint8Array {
-  return new Uint8Array(512).fill(fill);
-}
-
-function readSector(slot: DiskSlot, lba: number): number {
-  const b = new Uint8Array(512);
-  slot.read(lba, 1, b);
-  return b[0];
 }
 
 Deno.test("a spare made again for the same snapshot after the top changed gets its own file and opens", async () => {
