@@ -1,157 +1,120 @@
 /**
  * Boot benchmark: wall time from process start to FreeDOS's `A:\>` prompt
- * (../shared/guests/freedos-boot-1440k.img) with the machine running flat out
- * (turbo), and the guest instruction rate while the demo disk's Snake runs in
- * turbo for about 3 s of wall time (arrow keys fed periodically, Enter restarts
- * after a game over). Prints one JSON line last:
+ * (../shared/guests/freedos-boot-1440k.img) with the machine running flat out (turbo), and the
+ * guest instruction rate while the demo disk's Snake runs in turbo. Prints one JSON line last:
  * `{"freedos_boot_ms": …, "game_mips": …, …}`.
  *
- * `freedos_boot_ms` is `performance.now()` at the prompt, i.e. measured from the
- * process's time origin, so it includes Deno start-up and module loading; the
- * `boot_*_ms` fields split it into loading, building the machine, and running.
- * `warm_boot_*` repeats the boot in the same process: the difference from the
- * first boot is the JIT's warm-up, the rest is the interpreter's steady speed.
+ * The measured process is bench/boot_child.ts, run as its bundle (dist/boot-bench.js, built here
+ * when out of date, as `deno task build` does for tty86 itself) or from the modules if the bundle
+ * cannot be built (`boot_bundled` says which). `freedos_boot_ms` counts from just before this
+ * process spawns it to the moment it sees the prompt, so Deno's own start-up, loading the code
+ * and building the machine are all in it.
  *
- * Usage: deno task bench:boot [--game-seconds S]
+ * `cli_boot_ms` is the whole program doing the same: `main.ts run --headless --turbo <image>
+ * --until-text 'A:\>'` from spawn until it has exited (so it also counts the CLI's own start-up
+ * and its exit).
+ *
+ * Usage: deno task bench:boot [--game-seconds S] [--runs N]  (N: median of N boots, default 1)
  */
-// No node: imports here: Deno's Node compatibility layer costs ~10–25 ms of start-up per
-// process, which this benchmark would otherwise count as emulator time.
-import { Machine } from "../core/machine/machine.ts";
-import type { TextFrame } from "../core/video/frame.ts";
-import { openDisk } from "../disks/open.ts";
+import { currentBundle } from "../cli/bundle_stamp.ts";
+import { buildBundles } from "../scripts/bundle.ts";
 
-const loadedAt = performance.now();
-
-const ROOT = `${import.meta.dirname}/..`;
-const FREEDOS = `${ROOT}/../shared/guests/freedos-boot-1440k.img`;
-const DEMO = `${ROOT}/guest/demo/demo.img`;
-/** Emulated time between prompt checks: small against the boot, large against the check. */
-const CHECK_SECONDS = 0.02;
-/** Give up on the boot after this much emulated time. */
-const BOOT_LIMIT_SECONDS = 30;
-
-/** The value of `--name V` or `--name=V` in the arguments, else `fallback`. */
-function option(name: string, fallback: string): string {
-  const args = Deno.args;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}` && i + 1 < args.length) return args[i + 1];
-    if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
-  }
-  return fallback;
-}
-const gameSeconds = Number(option("game-seconds", "3"));
-
-/** Process CPU time in µs: Deno.cpuUsage is what node:process's cpuUsage calls, but is not in Deno's types. */
-const cpuUsage = (Deno as unknown as { cpuUsage: () => { user: number; system: number } }).cpuUsage;
-/** CPU time (user + system) of this process in ms. */
-function cpuMs(): number {
-  const u = cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-if (!(gameSeconds >= 0)) throw new RangeError(`--game-seconds must be a number >= 0`);
-
-/** True if the text frame shows `A:\>` anywhere. */
-function showsPrompt(f: TextFrame): boolean {
-  const c = f.cells;
-  for (let i = 0; i + 3 < c.length; i++) {
-    if (
-      (c[i] & 0xFF) === 0x41 && (c[i + 1] & 0xFF) === 0x3A && (c[i + 2] & 0xFF) === 0x5C &&
-      (c[i + 3] & 0xFF) === 0x3E
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const ROOT = new URL("../", import.meta.url).pathname;
+const FREEDOS = `${ROOT}../shared/guests/freedos-boot-1440k.img`;
 
 type Result = Record<string, number | string | boolean>;
 
-/** Boots FreeDOS flat out and reports the time to its prompt. */
-function bootFreeDos(): Result {
-  if (!exists(FREEDOS)) return { freedos_note: `skipped: ${FREEDOS} not found` };
-  const cpuStart = cpuMs();
-  const machine = new Machine({ floppies: [openDisk(FREEDOS, { overlay: true })], bootOrder: ["a"] });
-  machine.powerOn();
-  const builtAt = performance.now();
-  const slice = Math.round(CHECK_SECONDS * machine.clock.hz);
-  let found = false;
-  while (!found && machine.emulatedSeconds() < BOOT_LIMIT_SECONDS) {
-    machine.runCycles(slice);
-    const f = machine.video.takeFrame();
-    found = f.kind === "text" && showsPrompt(f);
+function option(name: string, fallback: string): string {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
+}
+const runs = Number(option("runs", "1"));
+if (!(Number.isInteger(runs) && runs >= 1)) throw new RangeError("--runs must be a whole number >= 1");
+const childArgs = Deno.args.filter((_, i, a) => a[i] !== "--runs" && a[i - 1] !== "--runs");
+
+/** Wall-clock ms with sub-ms resolution (comparable across processes). */
+function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs the measured process once; its JSON with `freedos_boot_ms` counted from the spawn. */
+async function measuredBoot(entry: string): Promise<Result> {
+  const spawnedAt = epochMs();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", entry, ...childArgs],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  const last = text.split("\n").pop() ?? "";
+  if (!out.success || !last.startsWith("{")) throw new Error(`${entry} failed (exit ${out.code}): ${last}`);
+  const r = JSON.parse(last) as Result;
+  if (typeof r.prompt_epoch_ms === "number") r.freedos_boot_ms = Math.round(r.prompt_epoch_ms - spawnedAt);
+  delete r.prompt_epoch_ms;
+  return r;
+}
+
+/** The CLI booting the same image headless, from spawn to exit. */
+async function cliBoot(): Promise<Result> {
+  const stateDir = Deno.makeTempDirSync({ prefix: "tty86-bench-boot-" });
+  try {
+    const spawnedAt = epochMs();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "main.ts",
+        "run",
+        "--headless",
+        "--turbo",
+        "--state-dir",
+        stateDir,
+        "--until-text",
+        "A:\\>",
+        "--timeout",
+        "60",
+        FREEDOS,
+      ],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const ms = epochMs() - spawnedAt;
+    if (!out.success) return { cli_note: `main.ts run --headless exited with ${out.code}` };
+    return { cli_boot_ms: Math.round(ms), cli_bundled: currentBundle("tty86") !== null };
+  } finally {
+    Deno.removeSync(stateDir, { recursive: true });
   }
-  const promptAt = performance.now();
-  const cpuEnd = cpuMs();
-  if (!found) return { freedos_note: `no A:\\> prompt within ${BOOT_LIMIT_SECONDS} s of emulated time` };
-  return {
-    freedos_boot_ms: Math.round(promptAt),
-    boot_load_ms: Math.round(loadedAt),
-    boot_build_ms: Math.round(builtAt - loadedAt),
-    boot_run_ms: Math.round(promptAt - builtAt),
-    boot_cpu_ms: Math.round(cpuEnd - cpuStart),
-    boot_emulated_s: Math.round(machine.emulatedSeconds() * 1000) / 1000,
-    boot_instructions: machine.cpu.instructions,
-    boot_run_mips: Math.round(machine.cpu.instructions / (promptAt - builtAt) / 10) / 100,
-  };
 }
 
-const ARROWS = [0xE048, 0xE04B, 0xE050, 0xE04D]; // up, left, down, right: a square, mostly survivable
+const failures = await buildBundles(["boot-bench", "tty86"]);
+for (const f of failures) console.error(`bench:boot: ${f}; measuring the modules instead`);
+const bundled = currentBundle("boot-bench") !== null;
+const entry = bundled ? "dist/boot-bench.js" : "bench/boot_child.ts";
 
-/** Plays Snake flat out for `seconds` of wall time and reports the instruction rate. */
-function playSnake(seconds: number): Result {
-  const machine = new Machine({ floppies: [openDisk(DEMO, { overlay: true })], bootOrder: ["a"] });
-  machine.powerOn();
-  const hz = machine.clock.hz;
-  const key = (code: number): void => {
-    machine.keyboard.keyEvent(code, true);
-    machine.runCycles(Math.round(0.02 * hz));
-    machine.keyboard.keyEvent(code, false);
-    machine.runCycles(Math.round(0.02 * hz));
-  };
-  machine.runCycles(Math.round(0.5 * hz));
-  key(0x03); // "2"
-  const startWall = performance.now();
-  const startInstructions = machine.cpu.instructions;
-  const startEmulated = machine.emulatedSeconds();
-  let presses = 0;
-  while (performance.now() - startWall < seconds * 1000) {
-    machine.runCycles(Math.round(0.25 * hz));
-    // Enter is ignored while playing and starts a new game after a game over.
-    key(presses % 4 === 3 ? 0x1C : ARROWS[presses % 4]);
-    presses++;
-  }
-  const wall = (performance.now() - startWall) / 1000;
-  const instructions = machine.cpu.instructions - startInstructions;
-  return {
-    game_mips: Math.round(instructions / wall / 1e4) / 100,
-    game_seconds: Math.round(wall * 1000) / 1000,
-    game_instructions: instructions,
-    game_speed_x_realtime: Math.round((machine.emulatedSeconds() - startEmulated) / wall * 10) / 10,
-    game_mode: machine.memory.read8(0x449),
-  };
+let result: Result = {};
+const boots: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const r = await measuredBoot(entry);
+  if (typeof r.freedos_boot_ms === "number") boots.push(r.freedos_boot_ms);
+  result = r;
 }
-
-/** Boots FreeDOS a second time in this (now warm) process. */
-function warmBoot(): Result {
-  const started = performance.now();
-  const cold = bootFreeDos();
-  if (cold.freedos_boot_ms === undefined) return {};
-  const ms = performance.now() - started;
-  return {
-    warm_boot_ms: Math.round(ms),
-    warm_boot_cpu_ms: cold.boot_cpu_ms,
-    warm_boot_mips: Math.round(Number(cold.boot_instructions) / ms / 10) / 100,
-  };
+if (boots.length > 1) {
+  result.freedos_boot_ms = median(boots);
+  result.freedos_boot_runs = boots.join(" ");
 }
-
-const result: Result = { ...bootFreeDos(), ...warmBoot(), ...playSnake(gameSeconds) };
+result.boot_bundled = bundled;
+try {
+  Deno.statSync(FREEDOS);
+  Object.assign(result, await cliBoot());
+} catch (e) {
+  if (!(e instanceof Deno.errors.NotFound)) throw e;
+}
 console.log(JSON.stringify(result));

@@ -369,8 +369,16 @@ interface PendingSpare {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
+/**
+ * The worker's module: beside this file when tty86 runs from its modules; from a bundle in dist/
+ * (where import.meta.url is the bundle's own) found from the repository root.
+ */
+const SPARE_WORKER_URL: URL = import.meta.url.endsWith("/core/snapshot/disk_freeze.ts")
+  ? new URL("./spare_worker.ts", import.meta.url)
+  : new URL("../core/snapshot/spare_worker.ts", import.meta.url);
+
 function spawnSpareWorker(): SpareWorkerPort {
-  const worker = new Worker(new URL("./spare_worker.ts", import.meta.url).href, { type: "module" });
+  const worker = new Worker(SPARE_WORKER_URL.href, { type: "module" });
   const port: SpareWorkerPort = {
     onmessage: null,
     onerror: null,
