@@ -1154,6 +1154,70 @@ function repYields(c: Cpu, ip: number, cycles: number): boolean {
   return yielded;
 }
 
+/** Fewest REP iterations worth a native copy or fill (below, checking the pages costs more). */
+const BULK_MIN = 16;
+
+/**
+ * How many iterations of a forward REP string instruction, of `size`-byte elements starting with
+ * `cycles` spent, may run in one piece: none may reach the point where the per-element loop
+ * would consider yielding (the slice's end; attention, which only I/O and memory-mapped devices
+ * change, must be clear), and the destination (`dstOff` in ES) must be plain RAM throughout: in
+ * one segment without wrapping, below the address wrap, on pages with no flag (no ROM, MMIO,
+ * snapshot barrier or compiled code, whose writes have side effects). 0: use the loop.
+ */
+function bulkCount(c: Cpu, size: number, cycles: number, dstOff: number): number {
+  if ((c.flags & FLAG_DF) !== 0 || c.attention) return 0;
+  const n = Math.min(c.regs[CX], Math.ceil((c.runEnd - cycles) / REP_ITERATION_CYCLES) - 1);
+  if (!(n >= BULK_MIN) || dstOff + n * size > 0x10000) return 0;
+  const dst = (c.sregs[ES] << 4) + dstOff;
+  const last = dst + n * size - 1;
+  if (last > c.addrMask) return 0;
+  const pf = c.pageFlags;
+  for (let p = dst >>> PAGE_SHIFT; p <= last >>> PAGE_SHIFT; p++) if (pf[p] !== 0) return 0;
+  return n;
+}
+
+/**
+ * REP MOVSB/MOVSW's iterations that can be one native copy (see bulkCount; the source must also
+ * be memory, not MMIO, and must not overlap the destination the way an element-by-element
+ * forward copy would read bytes it has just written): done here, returns how many (0: none).
+ */
+function bulkMovs(c: Cpu, size: number, cycles: number): number {
+  const regs = c.regs;
+  const n = bulkCount(c, size, cycles, regs[DI]);
+  if (n === 0) return 0;
+  const length = n * size;
+  const si = regs[SI];
+  if (si + length > 0x10000) return 0;
+  const src = (c.sregs[DS] << 4) + si;
+  const dst = (c.sregs[ES] << 4) + regs[DI];
+  if (src + length - 1 > c.addrMask || (dst > src && dst < src + length)) return 0;
+  const pf = c.pageFlags;
+  for (let p = src >>> PAGE_SHIFT; p <= (src + length - 1) >>> PAGE_SHIFT; p++) {
+    if ((pf[p] & PAGE_MMIO) !== 0) return 0;
+  }
+  c.bytes.copyWithin(dst, src, src + length);
+  regs[SI] = si + length;
+  regs[DI] += length;
+  regs[CX] -= n;
+  return n;
+}
+
+/** REP STOSB/STOSW's iterations that can be one native fill (see bulkCount): done here, returns how many. */
+function bulkStos(c: Cpu, size: number, cycles: number): number {
+  const regs = c.regs;
+  const al = c.regs8[0];
+  // A word fill is a byte fill only when both halves match (zeroing, mostly).
+  if (size === 2 && c.regs8[1] !== al) return 0;
+  const n = bulkCount(c, size, cycles, regs[DI]);
+  if (n === 0) return 0;
+  const dst = (c.sregs[ES] << 4) + regs[DI];
+  c.bytes.fill(al, dst, dst + n * size);
+  regs[DI] += n * size;
+  regs[CX] -= n;
+  return n;
+}
+
 /** REP MOVSB: runs the iterations, stores IP, cycles and the count itself. */
 function repMovsb(c: Cpu, ip: number): number {
   const regs = c.regs;
@@ -1161,6 +1225,7 @@ function repMovsb(c: Cpu, ip: number): number {
   // As the general path: 2 clocks for the prefix, the base count, then per iteration.
   c.instructions++;
   let cycles = c.cycles + 2 + BASE_CYCLES[0xA4];
+  cycles += bulkMovs(c, 1, cycles) * REP_ITERATION_CYCLES;
   let next = 2;
   while (regs[CX] !== 0) {
     wr8(c, ES, regs[DI], rd8(c, DS, regs[SI]));
@@ -1186,6 +1251,7 @@ function repMovsw(c: Cpu, ip: number): number {
   // As the general path: 2 clocks for the prefix, the base count, then per iteration.
   c.instructions++;
   let cycles = c.cycles + 2 + BASE_CYCLES[0xA5];
+  cycles += bulkMovs(c, 2, cycles) * REP_ITERATION_CYCLES;
   let next = 2;
   while (regs[CX] !== 0) {
     wr16(c, ES, regs[DI], rd16(c, DS, regs[SI]));
@@ -1211,6 +1277,7 @@ function repStosb(c: Cpu, ip: number): number {
   // As the general path: 2 clocks for the prefix, the base count, then per iteration.
   c.instructions++;
   let cycles = c.cycles + 2 + BASE_CYCLES[0xAA];
+  cycles += bulkStos(c, 1, cycles) * REP_ITERATION_CYCLES;
   let next = 2;
   while (regs[CX] !== 0) {
     wr8(c, ES, regs[DI], c.regs8[0]);
@@ -1235,6 +1302,7 @@ function repStosw(c: Cpu, ip: number): number {
   // As the general path: 2 clocks for the prefix, the base count, then per iteration.
   c.instructions++;
   let cycles = c.cycles + 2 + BASE_CYCLES[0xAB];
+  cycles += bulkStos(c, 2, cycles) * REP_ITERATION_CYCLES;
   let next = 2;
   while (regs[CX] !== 0) {
     wr16(c, ES, regs[DI], regs[0]);
