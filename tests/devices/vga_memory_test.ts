@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { makeVga, outIndexed } from "./vga_helpers.ts";
+import { FakeClock, makeVga, outIndexed } from "./vga_helpers.ts";
+import { Vga } from "../../core/devices/vga/mod.ts";
+import { CP437_8X16 } from "../../core/video/font/cp437_8x16.ts";
 
 const SEQ = 0x3C4;
 const GC = 0x3CE;
@@ -169,4 +171,20 @@ Deno.test("every store to plane memory goes through vram's write path (the snaps
   });
   mem.write8(0xA0000 + 0x5001, 0x12);
   assert.deepEqual(seen, [((0x5000 << 2) | 1) >>> 12]);
+});
+
+Deno.test("a new VGA holds what a mode 3 set with clearing leaves in zeroed memory: blank text and the 8x16 font", () => {
+  const fresh = new Vga(new FakeClock());
+  const reference = new Vga(new FakeClock());
+  reference.vram.bytes.fill(0);
+  reference.setMode(0x03, true);
+  assert.equal(fresh.vram.bytes.length, reference.vram.bytes.length);
+  assert.ok(fresh.vram.bytes.every((v, i) => v === reference.vram.bytes[i]), "same planes");
+  assert.equal(fresh.memory.planeByte(0, 0), 0x20, "space");
+  assert.equal(fresh.memory.planeByte(1, 0), 0x07, "light grey on black");
+  assert.equal(
+    fresh.memory.planeByte(2, 0x41 * 32 + 5),
+    CP437_8X16[0x41 * 16 + 5],
+    "glyph row of A in plane 2",
+  );
 });
