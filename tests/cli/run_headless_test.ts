@@ -155,3 +155,22 @@ Deno.test({
     assert.deepEqual(await sha256(FREEDOS), before);
   },
 });
+
+Deno.test("headless: a run that saves no snapshot leaves no state directory behind, and keeps one it found", async () => {
+  const parent = Deno.makeTempDirSync({ prefix: "tty86-state-parent-" });
+  try {
+    const fresh = `${parent}/fresh.tty86-state`;
+    const kept = `${parent}/kept.tty86-state`;
+    Deno.mkdirSync(kept);
+    for (const dir of [fresh, kept]) {
+      // Long enough for the background preparation of the first snapshot's disk children.
+      const r = await tty86(["run", "--headless", "--timeout", "2", "--state-dir", dir, DEMO]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.equal(existsSync(fresh), false, "the directory this run created, left empty, is gone");
+    assert.equal(existsSync(kept), true, "a directory that was there before stays");
+    assert.deepEqual([...Deno.readDirSync(kept)], [], "and holds nothing");
+  } finally {
+    Deno.removeSync(parent, { recursive: true });
+  }
+});

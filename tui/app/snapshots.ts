@@ -108,11 +108,14 @@ export class SnapshotController {
   #rewindTaking = false;
   #restoring = false;
   #lastSaved: string | null = null;
+  /** Whether the state directory was there before this run (else close removes it if left empty). */
+  readonly #dirExisted: boolean;
   /** Called when something the status line or a panel shows changed. */
   onChange: (note: string) => void = () => {};
 
   constructor(options: SnapshotControllerOptions) {
     this.dir = new StateDir(options.stateDir);
+    this.#dirExisted = pathExists(options.stateDir);
     this.#drives = options.drives;
     this.#write = options.write;
     this.#allowParentDirs = options.allowParentDirs;
@@ -304,6 +307,7 @@ export class SnapshotController {
         }
       }
       if (!this.#write) this.#cleanUp();
+      if (!this.#dirExisted) removeIfEmpty(this.dir.dir);
     }
   }
 
@@ -495,6 +499,24 @@ export class SnapshotController {
       }
     }
     this.#created.clear();
+  }
+}
+
+function pathExists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes `dir` if it is an empty directory (a run that saved nothing leaves nothing behind). */
+function removeIfEmpty(dir: string): void {
+  try {
+    if (Deno.statSync(dir).isDirectory) Deno.removeSync(dir); // not recursive: fails unless empty
+  } catch {
+    // not there, or something in it: keep it
   }
 }
 
