@@ -188,3 +188,20 @@ Deno.test("a new VGA holds what a mode 3 set with clearing leaves in zeroed memo
     "glyph row of A in plane 2",
   );
 });
+
+Deno.test("a clearing text mode set blanks planes 0/1 everywhere and keeps plane 3 and plane 2 past the font", () => {
+  const vga = new Vga(new FakeClock());
+  const bytes = vga.vram.bytes;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 13 + 5) & 0xFF;
+  const before = bytes.slice();
+  vga.setMode(0x03, true);
+  for (let offset = 0; offset < bytes.length >> 2; offset++) {
+    const at = offset << 2;
+    if (bytes[at] !== 0x20 || bytes[at + 1] !== 0x07) {
+      assert.fail(`planes 0/1 at ${offset}: ${bytes[at]}, ${bytes[at + 1]}`);
+    }
+    if (bytes[at + 3] !== before[at + 3]) assert.fail(`plane 3 at ${offset} changed`);
+    // Character map 0 (offsets 0–8191) is reloaded with the font; the rest of plane 2 stays.
+    if (offset >= 8192 && bytes[at + 2] !== before[at + 2]) assert.fail(`plane 2 at ${offset} changed`);
+  }
+});

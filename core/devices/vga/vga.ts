@@ -194,12 +194,12 @@ export class Vga implements IoDevice, MmioHandler, TimedDevice, FrameSource, Sta
       vram.fill(0, VRAM_SIZE, 0);
     } else {
       // Text modes clear to spaces on light grey (planes 0/1) and keep plane 2 (the font) and
-      // plane 3: one 32-bit word per offset holds the four planes, so rewrite its low half.
+      // plane 3: the four planes of an offset are 4 bytes, planes 0/1 the first 16-bit half, so
+      // storing every other half-word (no read, no mask: this runs cold at every start-up) does it.
       const block = vram.bytes.slice();
-      const words = new Uint32Array(block.buffer);
-      const keep = littleEndian ? 0xFFFF0000 : 0x0000FFFF;
-      const fill = littleEndian ? 0x0720 : 0x20070000;
-      for (let i = 0; i < words.length; i++) words[i] = (words[i] & keep) | fill;
+      const halves = new Uint16Array(block.buffer);
+      const blank = littleEndian ? 0x0720 : 0x2007;
+      for (let i = 0; i < halves.length; i += 2) halves[i] = blank;
       vram.writeBlock(0, block);
     }
     this.memory.written = true;
