@@ -22,7 +22,7 @@ import {
 } from "./format.ts";
 import { hashPage, isZeroPage, newPageHashTable, type PageHashTable, samePageHash } from "./page_hash.ts";
 import type { SnapshotSink } from "./sink.ts";
-import { encodeState } from "./state_codec.ts";
+import { StateEncoder } from "./state_codec.ts";
 import { encodeHead, encodeTrailer, writeMemoryHead } from "./file_layout.ts";
 import { type Clock, DEFAULT_PUMP_BUDGET_MS, StallBudget } from "./stall_budget.ts";
 
@@ -100,6 +100,9 @@ export interface SnapshotProgress {
 
 const PENDING = 0, COPIED = 1, SAVED = 2;
 
+/** State values encoded per unit of a pump (tens of µs even when the encoder runs unoptimised). */
+const STATE_VALUES_PER_UNIT = 32;
+
 interface MemoryJob {
   readonly name: string;
   readonly memory: PagedMemory;
@@ -120,8 +123,11 @@ interface Job {
   readonly resolve: (r: SnapshotResult) => void;
   readonly reject: (e: unknown) => void;
   phase: "header" | "pages" | "finishing";
-  /** The device state encoded (the header's second step; null until then). */
+  /** The device state being encoded (the header's second step; null until then). */
+  stateEncoder: StateEncoder | null;
+  /** The device state encoded, then compressed (the header's third step; null until then). */
   encodedState: Uint8Array | null;
+  packedState: Uint8Array | null;
   mem: number;
   page: number;
   pagesDone: number;
@@ -189,10 +195,11 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
   }
 
   /**
-   * Does at most about `budgetMs` of background work: encodes the state (one pump on
-   * its own), saves pages (hash, compare, compress, queue the write) one at a time with
-   * the clock checked after each, finishes the file, or starts a queued snapshot.
-   * Always makes progress (at least one page). Returns true while there is more to do.
+   * Does at most about `budgetMs` of background work: builds the header (in steps, see
+   * {@link #header}), saves pages (hash, compare, compress, queue the write) one at a time with
+   * the clock checked after each, finishes the file (a pump of its own), or starts a queued
+   * snapshot. Always makes progress (at least one unit). Returns true while there is more to do.
+   * An unbounded budget (stop-and-copy) does everything in one call.
    */
   pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
     const j = this.#job;
@@ -205,16 +212,19 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
     const budget = this.#budget;
     budget.begin(budgetMs);
     try {
+      // An unbounded pump (stop-and-copy) does every step in one go.
+      const unbounded = budgetMs === Number.POSITIVE_INFINITY;
       if (j.phase === "header") {
-        let header = this.#header(j);
-        // An unbounded pump (stop-and-copy) goes straight on to the header's next step.
-        if (header === null && j.encodedState !== null && budgetMs === Number.POSITIVE_INFINITY) {
-          header = this.#header(j);
-        }
-        if (header === null) return true; // waiting for the disks to settle, or one step done
+        const header = this.#header(j, unbounded);
+        if (header === null) return true; // waiting for the disks to settle, or a step done
         j.options.sink.write(header);
         j.phase = "pages";
         if (!budget.next()) return true;
+      }
+      if (j.mem === j.mems.length) {
+        // Every page saved (in an earlier pump): the trailer and the barrier's release, on their own.
+        this.#finish(j);
+        return true;
       }
       const out = this.#out;
       out.reset();
@@ -239,7 +249,7 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
         j.page = 0;
       }
       if (out.length > 0) j.options.sink.write(out.bytes());
-      if (j.mem === j.mems.length) this.#finish(j);
+      if (j.mem === j.mems.length && unbounded) this.#finish(j);
     } catch (e) {
       this.#fail(j, e);
     }
@@ -329,7 +339,9 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
       resolve: q.resolve,
       reject: q.reject,
       phase: "header",
+      stateEncoder: null,
       encodedState: null,
+      packedState: null,
       mem: 0,
       page: 0,
       pagesDone: 0,
@@ -339,22 +351,35 @@ export class LiveSnapshotWriter implements PageWriteBarrier {
     };
   }
 
-  /** The header, or null while {@link TakeOptions.prepare} still has work (one unit per call). */
   /**
-   * The file header, in steps of their own pump call each (together they took up to ~1.3 ms, over
-   * the stall budget): the disks settled and recorded, then the state encoded, then compressed
-   * with the head. Null while a step remains.
+   * The file header, in steps (in one go they took up to ~2 ms, over the stall budget; code run
+   * once per snapshot runs slowly): the disks settled (one unit of their work per pump) and
+   * recorded; the device state encoded a few values per unit, as many units as the pump's budget
+   * allows; then compressed, in a pump of its own; then the head built, in a pump of its own (pages
+   * follow within the budget). Null while a step remains (`unbounded`: all steps now).
    */
-  #header(j: Job): Uint8Array | null {
-    if (j.encodedState === null) {
+  #header(j: Job, unbounded: boolean): Uint8Array | null {
+    if (j.stateEncoder === null) {
       if (j.options.prepare && !j.options.prepare()) return null;
       const disks = j.options.disks;
       if (typeof disks === "function") j.meta = { ...j.meta, disks: [...disks()] };
-      j.encodedState = encodeState(j.state);
-      return null;
+      j.stateEncoder = new StateEncoder(j.state);
+      if (!unbounded && !this.#budget.next()) return null;
     }
-    const state = j.encodedState;
-    return encodeHead(j.meta, state.length, compressBlock(state));
+    if (j.encodedState === null) {
+      const encoder = j.stateEncoder;
+      if (unbounded) encoder.step(Number.POSITIVE_INFINITY);
+      else {
+        while (!encoder.step(STATE_VALUES_PER_UNIT)) if (!this.#budget.next()) return null;
+      }
+      j.encodedState = encoder.bytes();
+      if (!unbounded) return null;
+    }
+    if (j.packedState === null) {
+      j.packedState = compressBlock(j.encodedState);
+      if (!unbounded) return null;
+    }
+    return encodeHead(j.meta, j.encodedState.length, j.packedState);
   }
 
   #savePage(j: Job, m: MemoryJob, page: number, out: ByteWriter): void {

@@ -10,6 +10,7 @@ import { describeError, SnapshotError } from "./errors.ts";
 import { MAX_DIFF_DEPTH, PAGE_RAW, PAGE_REF, PAGE_ZERO, PAGE_ZSTD } from "./format.ts";
 import type { SnapshotFile } from "./snapshot_file.ts";
 import type { StateValue } from "../state.ts";
+import { DEFAULT_PUMP_BUDGET_MS, StallBudget } from "./stall_budget.ts";
 
 /** Loads the snapshot with the given id (from a state directory, or memory). */
 export type SnapshotLoader = (id: string) => Promise<SnapshotFile>;
@@ -159,15 +160,17 @@ export class ResolvedSnapshot {
   }
 
   /**
-   * Decodes the state and whole memories ahead of a restore, yielding to the event loop about every
-   * millisecond so the guest keeps running; {@link LazyRestore} then only copies them.
+   * Decodes the state and whole memories ahead of a restore, letting the event loop run whenever
+   * the next page would take a turn past {@link DEFAULT_PUMP_BUDGET_MS} (see {@link StallBudget}),
+   * so the guest keeps running; {@link LazyRestore} then only copies them.
    */
   async predecode(names: readonly string[]): Promise<void> {
-    let slice = performance.now();
+    const budget = new StallBudget(undefined, 0.03);
+    budget.begin(DEFAULT_PUMP_BUDGET_MS);
     for (const _ of this.#decodeSteps(names)) {
-      if (performance.now() - slice > 0.8) {
+      if (!budget.next()) {
         await new Promise((r) => setTimeout(r, 0));
-        slice = performance.now();
+        budget.begin(DEFAULT_PUMP_BUDGET_MS);
       }
     }
   }

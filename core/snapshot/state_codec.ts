@@ -18,28 +18,126 @@ const MAX_DEPTH = 64;
 
 /** Encodes a state value into bytes. Throws `TypeError` on values that are not StateValues. */
 export function encodeState(value: StateValue): Uint8Array {
-  const w = new ByteWriter(4096);
-  const keys: (string | number)[] = [];
-  try {
-    put(w, value, keys);
-  } catch (e) {
-    // The path is built only for the message (per field it cost a string allocation each time).
-    if (e instanceof TypeError && e.message.startsWith(": ")) {
-      throw new TypeError(`${statePath(keys)}${e.message}`);
-    }
-    throw e;
+  const encoder = new StateEncoder(value);
+  encoder.step(Number.POSITIVE_INFINITY);
+  return encoder.bytes();
+}
+
+/** A container being encoded: its children, and the index of the next one. */
+interface Frame {
+  /** The array's elements, or null for a record. */
+  readonly array: readonly StateValue[] | null;
+  /** The record, or null for an array. */
+  readonly record: { readonly [key: string]: StateValue } | null;
+  /** The record's field names in order (null for an array). */
+  readonly names: readonly string[] | null;
+  readonly length: number;
+  next: number;
+}
+
+/**
+ * {@link encodeState} in steps of a few values each, for a caller that must stay within a time
+ * budget (the live writer encodes the state between emulation slices: the whole ~4 KiB machine
+ * state took 0.5–2 ms in one go, code the process runs once per snapshot being slow to run).
+ * The bytes are exactly {@link encodeState}'s. Containers are walked with an explicit stack (no
+ * recursion, no generators: the same few small functions whatever the state's shape).
+ *
+ * @example
+ * ```ts
+ * const e = new StateEncoder(state);
+ * while (!e.step(32)) await nextSlice(); // the guest runs between steps
+ * const bytes = e.bytes();
+ * ```
+ */
+export class StateEncoder {
+  readonly #w = new ByteWriter(4096);
+  readonly #stack: Frame[] = [];
+  readonly #root: StateValue;
+  #started = false;
+  #done = false;
+
+  constructor(value: StateValue) {
+    this.#root = value;
   }
-  return w.bytes();
+
+  /** True once the whole value is encoded. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /**
+   * Encodes up to `values` more values (containers count as one each, besides their elements).
+   * True once the whole value is encoded. Throws `TypeError` naming the path of a value that is
+   * not a StateValue.
+   */
+  step(values: number): boolean {
+    if (this.#done) return true;
+    const stack = this.#stack, w = this.#w;
+    try {
+      let n = 0;
+      if (!this.#started) {
+        this.#started = true;
+        this.#put(this.#root);
+        n++;
+      }
+      while (stack.length > 0 && n < values) {
+        const top = stack[stack.length - 1];
+        if (top.next === top.length) {
+          stack.pop();
+          continue;
+        }
+        const i = top.next++;
+        if (top.record !== null) {
+          const name = top.names![i];
+          w.string(name);
+          this.#put(top.record[name]);
+        } else this.#put(top.array![i]);
+        n++;
+      }
+    } catch (e) {
+      this.#done = true;
+      // The path is built only for the message (per field it cost a string allocation each time).
+      if (e instanceof TypeError && e.message.startsWith(": ")) {
+        throw new TypeError(`${statePath(stack)}${e.message}`);
+      }
+      throw e;
+    }
+    if (stack.length === 0) this.#done = true;
+    return this.#done;
+  }
+
+  /** The encoded value (once {@link step} returned true). */
+  bytes(): Uint8Array {
+    if (!this.#done) throw new Error("state not encoded yet");
+    return this.#w.bytes();
+  }
+
+  /** Writes `v` if it is not a container; else writes its head and makes it the next to walk. */
+  #put(v: StateValue): void {
+    const stack = this.#stack, w = this.#w;
+    if (stack.length > MAX_DEPTH) throw new TypeError(`: nested deeper than ${MAX_DEPTH}`);
+    if (Array.isArray(v)) {
+      w.u8(T_ARRAY);
+      w.u32(v.length);
+      stack.push({ array: v, record: null, names: null, length: v.length, next: 0 });
+    } else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      const record = v as { [key: string]: StateValue };
+      const names = Object.keys(record);
+      w.u8(T_RECORD);
+      w.u32(names.length);
+      stack.push({ array: null, record, names, length: names.length, next: 0 });
+    } else putLeaf(w, v);
+  }
 }
 
-/** "state.vga.dac[3]" from the keys leading to a value. */
-function statePath(keys: readonly (string | number)[]): string {
-  return "state" + keys.map((k) => typeof k === "number" ? `[${k}]` : `.${k}`).join("");
+/** "state.vga.dac[3]": the path to the value the innermost container's last child started. */
+function statePath(stack: readonly Frame[]): string {
+  return "state" +
+    stack.map((f) => f.names !== null ? `.${f.names[f.next - 1]}` : `[${f.next - 1}]`).join("");
 }
 
-/** Writes `v`; `keys` is the path to it (pushed and popped around children, read only on error). */
-function put(w: ByteWriter, v: StateValue, keys: (string | number)[]): void {
-  if (keys.length > MAX_DEPTH) throw new TypeError(`: nested deeper than ${MAX_DEPTH}`);
+/** Writes a value that is not an array or a record. */
+function putLeaf(w: ByteWriter, v: StateValue): void {
   if (v === null) w.u8(T_NULL);
   else if (v === false) w.u8(T_FALSE);
   else if (v === true) w.u8(T_TRUE);
@@ -67,24 +165,6 @@ function put(w: ByteWriter, v: StateValue, keys: (string | number)[]): void {
     w.u8(T_U32);
     w.u32(v.length);
     for (let i = 0; i < v.length; i++) w.u32(v[i]);
-  } else if (Array.isArray(v)) {
-    w.u8(T_ARRAY);
-    w.u32(v.length);
-    for (let i = 0; i < v.length; i++) {
-      keys.push(i);
-      put(w, v[i], keys);
-      keys.pop();
-    }
-  } else if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-    const names = Object.keys(v);
-    w.u8(T_RECORD);
-    w.u32(names.length);
-    for (const k of names) {
-      w.string(k);
-      keys.push(k);
-      put(w, v[k], keys);
-      keys.pop();
-    }
   } else {
     throw new TypeError(`: not a state value (${Object.prototype.toString.call(v)})`);
   }

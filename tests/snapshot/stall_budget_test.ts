@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { LiveSnapshotWriter } from "../../core/snapshot/live_writer.ts";
 import { MemorySink } from "../../core/snapshot/sink.ts";
+import { SnapshotFile } from "../../core/snapshot/snapshot_file.ts";
+import type { StateValue } from "../../core/state.ts";
 import { StallBudget } from "../../core/snapshot/stall_budget.ts";
 import { FakeMachine } from "./fake_machine.ts";
 
@@ -93,4 +95,36 @@ Deno.test("every pump makes progress even when one page took longer than the who
     await new Promise((r) => setTimeout(r, 0));
   }
   assert.notEqual(result, null, "the snapshot finished");
+});
+
+Deno.test("the writer encodes a large device state across pumps, each within the budget (fake clock)", async () => {
+  const clock = new FakeClock();
+  const m = new FakeMachine(3);
+  // A state of 4000 values (the machine's is ~200): one clock read per unit of encoding.
+  const big: StateValue = { list: Array.from({ length: 4000 }, (_, i) => i * 3), name: "big" };
+  const target = { ...m.target, state: { saveState: () => big, loadState: () => {} } };
+  let ticking = false;
+  const writer = new LiveSnapshotWriter({
+    now: () => {
+      if (ticking) clock.t += 0.02;
+      return clock.t;
+    },
+  });
+  const sink = new MemorySink();
+  let result = null;
+  writer.take(target, { id: "s", sink }).then((r) => result = r);
+  ticking = true;
+  let pumpsBeforeHeader = 0;
+  let longest = 0;
+  while (result === null) {
+    const t0 = clock.t;
+    writer.pump(0.5);
+    longest = Math.max(longest, clock.t - t0);
+    if (sink.length === 0) pumpsBeforeHeader++;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.ok(longest <= 0.5 + 0.02 + 1e-9, `longest pump ${longest} ms`);
+  // 4000 values at 32 per unit, ~25 units per pump: several pumps, then compression and the head.
+  assert.ok(pumpsBeforeHeader >= 5, `${pumpsBeforeHeader} pumps before the header`);
+  assert.deepEqual(SnapshotFile.parse(sink.bytes(), "memory").state(), big);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeState, encodeState } from "../../core/snapshot/state_codec.ts";
+import { decodeState, encodeState, StateEncoder } from "../../core/snapshot/state_codec.ts";
 import type { StateValue } from "../../core/state.ts";
 
 Deno.test("state codec round-trips every kind of state value exactly", () => {
@@ -37,4 +37,27 @@ Deno.test("state codec rejects truncated input and non-state values", () => {
   assert.throws(() => decodeState(bytes.subarray(0, bytes.length - 3)), RangeError);
   assert.throws(() => decodeState(new Uint8Array([99])), /unknown state tag 99/);
   assert.throws(() => encodeState({ d: new Date() as unknown as StateValue }), /state\.d: not a state value/);
+});
+
+Deno.test("state encoder in steps gives encodeState's bytes, and names a bad value's path", () => {
+  const value: StateValue = {
+    cpu: { regs: new Uint16Array([1, 2, 3]), flags: 0x202, halted: false },
+    vga: { dac: new Uint8Array(768).fill(7), mode: "13h", planes: [[1, 2], [3, 4]] },
+    empty: {},
+    list: [],
+    f: -0.5,
+  };
+  const whole = encodeState(value);
+  for (const per of [1, 2, 5, 1000]) {
+    const e: StateEncoder = new StateEncoder(value);
+    let steps = 1;
+    while (!e.step(per)) steps++;
+    assert.deepEqual(e.bytes(), whole);
+    if (per === 1) assert.ok(steps >= 9, `one value per step: ${steps} steps`);
+  }
+  const bad: StateEncoder = new StateEncoder({ a: [1, { b: new Date() as unknown as StateValue }] });
+  assert.throws(() => {
+    while (!bad.step(1));
+  }, /state\.a\[1\]\.b: not a state value/);
+  assert.throws(() => new StateEncoder({ a: 1 }).bytes(), /not encoded yet/);
 });
