@@ -17,6 +17,7 @@ import { frameToRgba } from "../core/video/screenshot.ts";
 import { keyBufferEmpty, watchKeyboardPolls } from "../tui/app/keyboard_poll.ts";
 import { KeyScript, keyStrokesFor, type ScriptInput } from "../tui/app/key_script.ts";
 import { screenText } from "../tui/app/screen_text.ts";
+import { yieldToEventLoop } from "../core/machine/yield.ts";
 
 /** Exit code when `--until-text` did not appear in time. */
 export const EXIT_TIMEOUT = 3;
@@ -82,7 +83,7 @@ export async function runHeadless(machine: Machine, options: HeadlessOptions): P
       if (ahead > 1) await sleep(Math.min(ahead, deadline - wall));
     } else if (wall - lastYield >= YIELD_EVERY_MS) {
       lastYield = wall;
-      await sleep(0);
+      await yieldToEventLoop();
     }
   }
   await dumpScreen(machine.video.takeFrame(), options);

@@ -12,6 +12,7 @@
  * retrace, and decides itself whether to take a frame.
  */
 import type { Machine } from "./machine.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 /** Runner settings. */
 export interface RunnerOptions {
@@ -220,7 +221,7 @@ export class MachineRunner {
   }
 
   private yieldToHost(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 0));
+    return yieldToEventLoop();
   }
 
   private interruptWait(): void {
