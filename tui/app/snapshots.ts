@@ -55,7 +55,20 @@ export interface SnapshotControllerOptions {
   readonly rewind?: RewindSettings | null;
   /** Wall clock in ms (default performance.now). */
   readonly now?: () => number;
+  /**
+   * How long after start the first snapshot's disk children start being prepared in the
+   * background (default {@link FIRST_PREPARE_DELAY_MS}).
+   */
+  readonly firstPrepareDelayMs?: number;
 }
+
+/**
+ * The first snapshot's disk children (a worker makes them) are not prepared at once: during
+ * the first second the boot has the machine to itself (on a 2-core host the worker's start-up
+ * competed with the emulator for a core), a short scripted run never starts the worker at all,
+ * and nobody snapshots in the first second; a snapshot taken sooner freezes the slow way.
+ */
+export const FIRST_PREPARE_DELAY_MS = 1000;
 
 /** A snapshot request: whether it waits behind another, and its result. */
 export interface SnapshotRequest {
@@ -108,6 +121,8 @@ export class SnapshotController {
   #rewindTaking = false;
   #restoring = false;
   #lastSaved: string | null = null;
+  /** When the pump may first prepare disk children (see FIRST_PREPARE_DELAY_MS). */
+  readonly #prepareFrom: number;
   /** Whether the state directory was there before this run (else close removes it if left empty). */
   readonly #dirExisted: boolean;
   /** Called when something the status line or a panel shows changed. */
@@ -122,6 +137,7 @@ export class SnapshotController {
     this.#rewind = options.rewind ?? null;
     this.#now = options.now ?? (() => performance.now());
     this.#lastRewind = this.#now();
+    this.#prepareFrom = this.#lastRewind + (options.firstPrepareDelayMs ?? FIRST_PREPARE_DELAY_MS);
     this.#runTag = this.dir.newId();
     this.session = new SnapshotSession({
       target: machineSnapshotTarget(options.machine),
@@ -187,7 +203,7 @@ export class SnapshotController {
       // One unit of the chain-depth merge (copies one cluster), in a pump with nothing else.
       if (!worked && this.#merge?.step()) return;
       // Disk children for the next snapshot, made in the background (its pause is then a flip).
-      if (!this.session.disksReady) this.session.prepareNext();
+      if (!this.session.disksReady && this.#now() >= this.#prepareFrom) this.session.prepareNext();
       // Evicted rewind points, one at a time, asynchronously (re-basing its child, the index
       // update and the removal never block the loop on a file's I/O).
       if (this.#evicting === null) {
