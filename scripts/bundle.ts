@@ -29,17 +29,23 @@ const CONFIG_FILES = ["deno.json", "deno.lock"];
 
 const root = decodeURIComponent(REPO_ROOT_URL.pathname);
 
-/** Local source files of `entry`'s module graph, relative to the root (from `deno info --json`). */
-async function graphFiles(entry: string): Promise<string[]> {
+/** Runs `deno <args>` in the root; its standard output, or an error with its first line of stderr. */
+async function deno(args: string[]): Promise<Uint8Array> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
+    args,
     cwd: root,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).output();
-  if (!out.success) throw new Error(`deno info ${entry} failed: ${firstLine(out.stderr)}`);
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { modules: { local?: string }[] };
+  if (!out.success) throw new Error(`deno ${args.join(" ")} failed: ${firstLine(out.stderr)}`);
+  return out.stdout;
+}
+
+/** Local source files of `entry`'s module graph, relative to the root (from `deno info --json`). */
+async function graphFiles(entry: string): Promise<string[]> {
+  const out = await deno(["info", "--json", entry]);
+  const info = JSON.parse(new TextDecoder().decode(out)) as { modules: { local?: string }[] };
   const files: string[] = [];
   for (const m of info.modules) {
     if (m.local !== undefined && m.local.startsWith(root) && !m.local.includes("/node_modules/")) {
@@ -66,14 +72,7 @@ export async function buildBundle(name: string): Promise<void> {
   const target = decodeURIComponent(bundleUrl(name).pathname);
   const temp = `${target}.${Deno.pid}.tmp`;
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--platform", "deno", "-o", temp, entry],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    if (!out.success) throw new Error(`deno bundle ${entry} failed: ${firstLine(out.stderr)}`);
+    await deno(["bundle", "--quiet", "--platform", "deno", "-o", temp, entry]);
     Deno.renameSync(temp, target);
     const stampPath = decodeURIComponent(stampUrl(name).pathname);
     Deno.writeTextFileSync(`${stampPath}.${Deno.pid}.tmp`, JSON.stringify(stamp) + "\n");
