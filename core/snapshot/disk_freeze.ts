@@ -14,6 +14,7 @@ import { MemoryOverlay } from "../../disks/memory_overlay.ts";
 import type { SpareReply, SpareRequest } from "./spare_worker.ts";
 import { crc32 } from "./crc32.ts";
 import { fsyncAsync } from "./fs_sync.ts";
+import { HEAVY, IO, type JobStep, LAYER, UNIT } from "./step_job.ts";
 import { describeError, SnapshotError } from "./errors.ts";
 import { DiskError } from "../../disks/errors.ts";
 import type { DiskRecord, LayerIdentity } from "./format.ts";
@@ -125,6 +126,8 @@ export interface PreparedDisks {
   attach(): void;
   /** Closes everything and deletes the children (a restore that did not happen). */
   abort(): void;
+  /** {@link abort} as bounded units (one layer closed per unit, the deletions last), for a pump. */
+  abortUnits?(): (() => void)[];
   /** The layers of `old` (a chain being replaced) the new chains share: not to be closed with it. */
   shared?(old: DiskChain): ReadonlySet<DiskLayer>;
 }
@@ -156,6 +159,7 @@ export interface PrepareDisksOptions {
  * next layer; its new writable child is created by `maker`'s worker (create, fsync, rename,
  * directory fsync off the thread) and opened. Nothing is attached: {@link PreparedDisks.attach}
  * does that in the pause. VHD tops get their child the old way (created here, still before the pause).
+ * (A driver over {@link prepareDisksSteps}; a session runs those steps from its pump instead.)
  */
 export async function prepareDisks(
   records: readonly DiskRecord[],
@@ -167,13 +171,46 @@ export async function prepareDisks(
   const now = options.now ?? (() => performance.now());
   const yieldTurn = options.breathe ?? breathe;
   const budget = options.turnBudgetMs ?? PREPARE_TURN_BUDGET_MS;
+  const steps = prepareDisksSteps(records, stateDir, tag, maker, options);
   let turnStart = now();
-  /** Lets the loop run once this turn's opening has spent the budget. */
-  const maybeBreathe = async () => {
-    if (now() - turnStart < budget) return;
-    await yieldTurn();
-    turnStart = now();
-  };
+  let input: unknown = undefined;
+  let failure: { error: unknown } | null = null;
+  for (;;) {
+    const r = failure !== null ? steps.throw(failure.error) : steps.next(input);
+    input = undefined;
+    failure = null;
+    if (r.done) return r.value;
+    const step = r.value;
+    if (step === IO || step === HEAVY) continue;
+    if (step === LAYER) {
+      // Lets the loop run once this turn's opening has spent the budget.
+      if (now() - turnStart < budget) continue;
+      await yieldTurn();
+      turnStart = now();
+    } else if (step !== UNIT) {
+      try {
+        input = await step;
+      } catch (e) {
+        failure = { error: e };
+      }
+      turnStart = now();
+    }
+  }
+}
+
+/**
+ * The steps of {@link prepareDisks}: each record's frozen layer verified (a unit), its chain
+ * opened one layer per step ({@link LAYER}), the child the worker makes waited for (a promise
+ * yielded) and opened (a unit). On a failure (or an error thrown into it) everything opened is
+ * closed and the children deleted, after the worker is done with the file being made.
+ */
+export function* prepareDisksSteps(
+  records: readonly DiskRecord[],
+  stateDir: string,
+  tag: string,
+  maker: SpareMaker,
+  options: { readonly priority?: boolean } = {},
+): Generator<JobStep, PreparedDisks, unknown> {
   const out: { drive: string; chain: DiskChain; child: DiskLayer | null; childPath: string }[] = [];
   const made: string[] = [];
   const closeAll = () => {
@@ -185,7 +222,9 @@ export async function prepareDisks(
   };
   try {
     for (const r of records) {
+      yield IO;
       verifyDiskRecord(r);
+      yield UNIT;
       const steps = openChainSteps(r.frozenPath, {
         readOnly: true,
         format: r.format as ImageFormat,
@@ -196,12 +235,15 @@ export async function prepareDisks(
       let chain: DiskChain;
       try {
         for (let first = true;; first = false) {
+          yield IO;
           const step = steps.next();
           if (step.done) {
             chain = step.value;
             break;
           }
           const layer = step.value;
+          yield LAYER;
+          // Asking the worker for the child is a unit of its own (no file call: a message).
           if (first && childFormat(layer.format) === "qcow2") {
             // The worker makes the child while the rest of the chain opens.
             path = childPath(stateDir, r.drive, tag, "qcow2");
@@ -211,25 +253,27 @@ export async function prepareDisks(
             });
             creating.catch(() => {});
           }
-          await maybeBreathe();
         }
       } catch (e) {
         steps.return(undefined as never);
-        await creating?.catch(() => {});
+        if (creating !== null) yield creating.catch(() => {});
         throw e;
       }
       const entry = { drive: r.drive, chain, child: null as DiskLayer | null, childPath: path };
       out.push(entry);
       if (creating !== null) {
-        const bytes = await creating;
-        turnStart = now();
+        const bytes = (yield creating) as Qcow2Preload | null;
+        yield HEAVY;
         const child = openSpare(path, bytes);
         entry.child = child;
         const problem = child.parentRef?.verify?.(chain.top) ?? null;
         if (problem) throw new DiskError(path, problem);
+        yield UNIT;
       } else {
+        yield IO;
         const format = childFormat(chain.top.format);
         chain.pushChild(childPath(stateDir, r.drive, tag, format), format);
+        yield UNIT;
       }
     }
   } catch (e) {
@@ -245,6 +289,19 @@ export async function prepareDisks(
       }
     },
     abort: closeAll,
+    abortUnits: () => {
+      const units: (() => void)[] = [];
+      for (const d of out) {
+        const child = d.child;
+        d.child = null;
+        if (child !== null) units.push(() => child.close());
+        for (const layer of d.chain.layers) units.push(() => layer.close());
+      }
+      units.push(() => {
+        for (const path of made) removeQuietly(path);
+      });
+      return units;
+    },
   };
 }
 

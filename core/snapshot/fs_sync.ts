@@ -25,19 +25,26 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `path` with `data` atomically: `<path>.tmp` is written, fsynced and renamed over it. */
-export async function replaceFileAtomically(path: string, data: Uint8Array): Promise<void> {
+/**
+ * Replaces `path` with `data` atomically: `<path>.tmp` is written, fsynced and renamed over it.
+ * Resolves with the new file's inode number (null where the platform has none), so a caller can
+ * tell its own file from one replaced since.
+ */
+export async function replaceFileAtomically(path: string, data: Uint8Array): Promise<number | null> {
   const temp = `${path}.tmp`;
   const file = await Deno.open(temp, { write: true, create: true, truncate: true });
+  let ino: number | null = null;
   try {
     let done = 0;
     while (done < data.length) done += await file.write(data.subarray(done));
     await file.sync();
+    ino = (await file.stat()).ino;
   } finally {
     file.close();
   }
   await Deno.rename(temp, path);
   await syncDirectory(dirname(path));
+  return ino;
 }
 
 /** Synchronous variant for the command line (no emulation loop to keep running). */

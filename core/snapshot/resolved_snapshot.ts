@@ -167,7 +167,7 @@ export class ResolvedSnapshot {
   async predecode(names: readonly string[]): Promise<void> {
     const budget = new StallBudget(undefined, 0.03);
     budget.begin(DEFAULT_PUMP_BUDGET_MS);
-    for (const _ of this.#decodeSteps(names)) {
+    for (const _ of this.decodeSteps(names)) {
       if (!budget.next()) {
         await new Promise((r) => setTimeout(r, 0));
         budget.begin(DEFAULT_PUMP_BUDGET_MS);
@@ -177,12 +177,18 @@ export class ResolvedSnapshot {
 
   /** {@link predecode} in one step (when the memories are small, e.g. a restore's VRAM). */
   predecodeSync(names: readonly string[]): void {
-    for (const _ of this.#decodeSteps(names));
+    for (const _ of this.decodeSteps(names));
   }
 
-  /** The decoding of {@link predecode}, one page per step. */
-  *#decodeSteps(names: readonly string[]): Generator<void> {
-    this.#state ??= this.top.state();
+  /**
+   * The decoding of {@link predecode}, one unit per step: the device state, then one page (a
+   * background job runs these from a pump).
+   */
+  *decodeSteps(names: readonly string[]): Generator<void> {
+    if (this.#state === null) {
+      this.#state = this.top.state();
+      yield;
+    }
     for (const name of names) {
       const index = this.memoryIndex(name);
       if (index < 0 || this.#decoded.has(name)) continue;

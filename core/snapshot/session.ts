@@ -20,7 +20,7 @@ import {
   DiskFreezer,
   type DiskSlot,
   type PreparedDisks,
-  prepareDisks,
+  prepareDisksSteps,
   removalsDone,
   removeOrphan,
   SpareMaker,
@@ -29,6 +29,8 @@ import {
 import type { ResolvedSnapshot } from "./resolved_snapshot.ts";
 import { openRestoreDisks } from "./restore_disks.ts";
 import { DEFAULT_PUMP_BUDGET_MS } from "./stall_budget.ts";
+import { HEAVY, type JobStep, StepJob, UNIT } from "./step_job.ts";
+import { StallBudget } from "./stall_budget.ts";
 
 /** A drive whose chain snapshots freeze and restores switch. */
 export interface SessionDrive {
@@ -73,6 +75,8 @@ interface ReadyRestore {
   readonly id: string;
   /** The disk records the preparation used (JSON), checked against the file's. */
   readonly disksKey: string;
+  /** The preparation, run in bounded units from {@link SnapshotSession.pump}. */
+  job: StepJob<RestoreWork> | null;
   work: Promise<RestoreWork>;
   done: boolean;
   /** The work once done without failing (read synchronously: awaiting even a settled promise lets a slice run first). */
@@ -108,6 +112,13 @@ export class SnapshotSession {
   #closed = false;
   /** A restore target to prepare from the next {@link pump} (the background starts there). */
   #wantReady: { id: string; disks: readonly DiskRecord[] } | null = null;
+  /** {@link prepareNext} is due: done by the next {@link pump}, a unit of its own. */
+  #wantNext = false;
+  /** Dropped preparations: their jobs wound down and their disks closed from {@link pump}. */
+  #dropping: ReadyRestore[] = [];
+  /** What is left of closing a dropped preparation's disks, a unit each. */
+  #aborts: (() => void)[] = [];
+  readonly #abortBudget = new StallBudget(undefined, 0.05);
 
   constructor(options: SessionOptions) {
     this.#target = options.target;
@@ -130,7 +141,9 @@ export class SnapshotSession {
     this.#nextId ??= this.#dir.newId();
     this.#maker.warm();
     try {
-      this.#dir.ensure();
+      // Run from a pump: no mkdir once the directory is known to exist (a child the worker cannot
+      // make because it vanished since is created in the pause, which ensures it again).
+      if (!this.#dir.ensured) this.#dir.ensure();
       this.freezer.prepare(this.#nextId);
     } catch {
       // The freeze falls back to creating the children in the pause.
@@ -157,12 +170,15 @@ export class SnapshotSession {
     const ready: ReadyRestore = {
       id,
       disksKey: JSON.stringify(disks),
+      job: null,
       done: false,
       taken: false,
       work: Promise.withResolvers<RestoreWork>().promise,
       value: null,
     };
-    ready.work = this.#prepareWork(ready, disks, tag);
+    const job = new StepJob(this.#prepareSteps(ready, disks, tag));
+    ready.job = job;
+    ready.work = job.promise;
     ready.work.then((value) => {
       ready.value = value;
       ready.done = true;
@@ -193,16 +209,30 @@ export class SnapshotSession {
     if (!keep(paths)) this.#dropReady();
   }
 
-  async #prepareWork(ready: ReadyRestore, disks: readonly DiskRecord[], tag: string): Promise<RestoreWork> {
-    const resolved = await this.#dir.openResolved(ready.id);
-    await resolved.predecode(this.#eager);
+  /**
+   * The preparation of a restore, in units run from {@link pump}: the file and its bases read
+   * (asynchronously) and verified, the eager memories decoded a page per unit, the disk chains
+   * opened a layer per unit (children made by the worker).
+   */
+  *#prepareSteps(
+    ready: ReadyRestore,
+    disks: readonly DiskRecord[],
+    tag: string,
+  ): Generator<JobStep, RestoreWork, unknown> {
+    const resolved = yield* this.#dir.openResolvedSteps(ready.id);
+    // The first decoding step is the device state's (a few hundred µs): a pump of its own.
+    yield HEAVY;
+    for (const _ of resolved.decodeSteps(this.#eager)) yield UNIT;
+    yield HEAVY;
     // Closing meanwhile: no child file is made for nothing.
     if (this.#closed || this.#ready !== ready) throw new Error("dropped");
     const meta = resolved.top.meta;
     if (identityMismatch(meta.identity, this.#target.config) !== null) throw new Error("other machine");
     const drives = new Set(this.#drives.map((d) => d.drive));
     if (meta.disks.some((d) => !drives.has(d.drive))) throw new Error("other drives");
-    const prepared = disks.length === 0 ? null : await prepareDisks(disks, this.#dir.dir, tag, this.#maker);
+    const prepared = disks.length === 0
+      ? null
+      : yield* prepareDisksSteps(disks, this.#dir.dir, tag, this.#maker);
     if (this.#ready !== ready && !ready.taken) {
       // Dropped while it was being prepared.
       prepared?.abort();
@@ -211,10 +241,59 @@ export class SnapshotSession {
     return { resolved, disks: prepared };
   }
 
+  /**
+   * Drops the prepared restore: its job is cancelled (it cleans up in later pumps) and a finished
+   * one's disks are closed (and its children deleted) by a later pump, a unit of its own.
+   */
   #dropReady(): void {
     const r = this.#ready;
     this.#ready = null;
-    r?.work.then((w) => w.disks?.abort(), () => {});
+    if (r === null) return;
+    r.job?.cancel(new Error("dropped"));
+    this.#dropping.push(r);
+  }
+
+  /** One unit of winding down dropped preparations; true when it did something. */
+  #pumpDropping(budgetMs: number): boolean {
+    if (this.#aborts.length > 0) {
+      // A dropped preparation's layers closed a few per pump (closing a chain at once took ~1 ms).
+      const budget = this.#abortBudget;
+      budget.begin(budgetMs);
+      while (this.#aborts.length > 0) {
+        this.#aborts.shift()!();
+        if (!budget.next()) break;
+      }
+      return true;
+    }
+    while (this.#dropping.length > 0) {
+      const r = this.#dropping[0];
+      const job = r.job;
+      if (job !== null && !job.done) {
+        if (job.pump(budgetMs)) return true;
+        return false; // waiting for its file work
+      }
+      this.#dropping.shift();
+      const disks = job?.value?.disks ?? null;
+      if (disks !== null && !r.taken) {
+        if (disks.abortUnits === undefined) disks.abort();
+        else this.#aborts.push(...disks.abortUnits());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the background jobs (preparations, dropped ones) to their end: for {@link close}. */
+  async #drainJobs(): Promise<void> {
+    for (;;) {
+      const jobs = [this.#ready?.job, ...this.#dropping.map((r) => r.job)].filter((j) => j && !j.done);
+      if (jobs.length === 0 && this.#dropping.length === 0 && this.#aborts.length === 0) return;
+      if (!this.#pumpDropping(Number.POSITIVE_INFINITY)) {
+        const waiting = this.#ready?.job;
+        if (waiting && !waiting.done && !waiting.waiting) waiting.pump(Number.POSITIVE_INFINITY);
+        else await new Promise((r) => setTimeout(r, 1));
+      }
+    }
   }
 
   /**
@@ -223,9 +302,8 @@ export class SnapshotSession {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    const ready = this.#ready;
     this.#dropReady();
-    const work = Promise.allSettled([ready?.work, this.freezer?.dispose()]);
+    const work = Promise.allSettled([this.#drainJobs(), this.freezer?.dispose()]);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([work, new Promise((r) => timer = setTimeout(r, CLOSE_GRACE_MS))]);
     clearTimeout(timer);
@@ -277,8 +355,8 @@ export class SnapshotSession {
           const sink = this.#dir.sinkFor(id);
           return { id, sink, parentId: this.#base?.id ?? null, base, label, disks, prepare };
         });
-        // The tops changed: make the following snapshot's children now.
-        if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
+        // The tops changed: the following snapshot's children are asked for by the next pump.
+        if (this.freezer !== null) this.#wantNext = true;
         job.then((result) => {
           this.#base = { id: result.meta.id, diffDepth: result.meta.diffDepth, hashes: result.hashes };
           return this.#list(result);
@@ -398,7 +476,7 @@ export class SnapshotSession {
     this.lastRestoreBlockedMs = performance.now() - (blockedFrom ?? t0);
     // The chains left behind are flushed and closed without blocking the loop.
     this.lastRestoreRunningAt = performance.now();
-    if (this.freezer !== null) queueMicrotask(() => this.prepareNext());
+    if (this.freezer !== null) this.#wantNext = true;
     // The latest snapshot is the likely next target again (Ctrl-] r): prepared in the background.
     this.#wantReady = this.#latest;
     this.#restore = restore;
@@ -425,8 +503,15 @@ export class SnapshotSession {
 
   /** Background work for about `budgetMs`: restore pages first, then snapshot pages. */
   pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
+    // Asking for the next snapshot's disk children (the tops changed) is a unit on its own.
+    if (this.#wantNext) {
+      this.#wantNext = false;
+      this.prepareNext();
+      return true;
+    }
     // Opening a prepared disk child is one unit on its own (~1 ms for a qcow2 file).
     if (this.freezer?.pump()) return true;
+    if (this.#pumpDropping(budgetMs)) return true;
     const want = this.#wantReady;
     if (want !== null && this.#restore === null) {
       this.#wantReady = null;
@@ -442,7 +527,15 @@ export class SnapshotSession {
       for (const start of this.#deferred.splice(0)) start();
       return true;
     }
-    return this.writer.pump(budgetMs);
+    const t0 = performance.now();
+    const more = this.writer.pump(budgetMs);
+    // The restore preparation runs in pumps where the snapshot being written did (next to) nothing
+    // (none is, or it waits for its file to be durable): their units do not add up in one pump.
+    const job = this.#ready?.job;
+    if (job && !job.done && !job.waiting && performance.now() - t0 < 0.05) {
+      return job.pump(budgetMs) || more;
+    }
+    return more || (job !== undefined && job !== null && !job.done);
   }
 
   /** Waits for every snapshot and index update started so far. */

@@ -8,6 +8,7 @@ import { describeError, SnapshotError } from "./errors.ts";
 import { MAX_DIFF_DEPTH, PARTIAL_EXT, SNAPSHOT_EXT } from "./format.ts";
 import { replaceFileAtomically, replaceFileAtomicallySync } from "./fs_sync.ts";
 import { ResolvedSnapshot } from "./resolved_snapshot.ts";
+import { HEAVY, type JobStep, UNIT } from "./step_job.ts";
 
 /**
  * Snapshot files (with their bases) up to this size are read, verified and decoded in one step
@@ -30,6 +31,11 @@ export function defaultStateDir(topImagePath: string): string {
   return `${topImagePath}.tty86-state`;
 }
 
+/** The identity of an index file as read (device, inode, size, times): it is only ever replaced whole. */
+function indexKey(info: Deno.FileInfo): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}`;
+}
+
 /** A state directory: reads and updates the index, opens snapshots. */
 export class StateDir {
   readonly dir: string;
@@ -39,10 +45,14 @@ export class StateDir {
     this.dir = dir;
   }
 
+  /** True once {@link ensure} made sure the directory exists (in this process). */
+  ensured = false;
+
   /** Creates the directory if needed. */
   ensure(): void {
     try {
       Deno.mkdirSync(this.dir, { recursive: true });
+      this.ensured = true;
     } catch (e) {
       throw new SnapshotError(this.dir, `cannot create state directory: ${describeError(e)}`);
     }
@@ -85,8 +95,7 @@ export class StateDir {
   readIndex(): SnapshotIndex {
     let key = "";
     try {
-      const info = Deno.statSync(this.indexPath);
-      key = `${info.dev}:${info.ino}:${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}`;
+      key = indexKey(Deno.statSync(this.indexPath));
       if (this.#cached !== null && this.#cached.key === key) return this.#cached.index;
     } catch {
       // Read below, which says what is wrong.
@@ -94,6 +103,25 @@ export class StateDir {
     const index = this.#readIndexFile();
     this.#cached = key === "" ? null : { key, index };
     return index;
+  }
+
+  /**
+   * {@link readIndex} with asynchronous file calls (a stat; the file read only when it changed since
+   * it was last read or written here): no file call of an index update blocks the loop.
+   */
+  async #readIndexAsync(): Promise<SnapshotIndex> {
+    let key = "";
+    try {
+      key = indexKey(await Deno.stat(this.indexPath));
+      if (this.#cached !== null && this.#cached.key === key) return this.#cached.index;
+      const index = parseIndex(await Deno.readTextFile(this.indexPath), this.indexPath);
+      this.#cached = { key, index };
+      return index;
+    } catch (e) {
+      if (e instanceof SnapshotError) throw e;
+      // Missing (or unreadable): the synchronous reader says which, as before.
+      return this.readIndex();
+    }
   }
 
   #readIndexFile(): SnapshotIndex {
@@ -127,9 +155,17 @@ export class StateDir {
    * update at a time, so the emulation loop is not blocked by the fsync).
    */
   updateIndex(change: (index: SnapshotIndex) => SnapshotIndex): Promise<void> {
-    const run = this.#indexTail.then(() =>
-      replaceFileAtomically(this.indexPath, formatIndex(change(this.readIndex())))
-    );
+    const run = this.#indexTail.then(async () => {
+      const index = change(await this.#readIndexAsync());
+      const ino = await replaceFileAtomically(this.indexPath, formatIndex(index));
+      // The index just written is kept as the cached one (no re-read and parse of the file on the
+      // loop's thread by the next reader), under the file's identity once renamed: only when that
+      // file still is ours (same inode), else the next reader reads whatever replaced it.
+      const info = await Deno.stat(this.indexPath).catch(() => null);
+      this.#cached = info !== null && ino !== null && info.ino === ino
+        ? { key: indexKey(info), index }
+        : null;
+    });
     this.#indexTail = run.catch(() => {});
     return run;
   }
@@ -147,6 +183,48 @@ export class StateDir {
   /** Reads snapshot `id` and the bases it needs, all verified. */
   async openResolved(id: string): Promise<ResolvedSnapshot> {
     return ResolvedSnapshot.open(await this.read(id), (base) => this.read(base));
+  }
+
+  /**
+   * {@link openResolved} in steps, for a background job run from a pump (see `StepJob`): each file
+   * read asynchronously (a promise yielded), then verified and indexed in a unit of its own, the
+   * pages resolved in another; the same checks and errors.
+   */
+  *openResolvedSteps(id: string): Generator<JobStep, ResolvedSnapshot, unknown> {
+    const top = yield* this.#readSteps(id);
+    yield UNIT;
+    const loaded = new Map<string, SnapshotFile>();
+    const failed = new Map<string, unknown>();
+    // The bases the chain names, read ahead; loops, depth and ids are checked by openSync.
+    for (let next = top.meta.baseId; next !== null && next !== id && !loaded.has(next);) {
+      if (loaded.size > MAX_DIFF_DEPTH) break;
+      let base: SnapshotFile;
+      try {
+        base = yield* this.#readSteps(next);
+      } catch (e) {
+        failed.set(next, e);
+        break;
+      }
+      loaded.set(next, base);
+      next = base.meta.baseId;
+      yield UNIT;
+    }
+    yield HEAVY;
+    return ResolvedSnapshot.openSync(top, (which) => {
+      const f = loaded.get(which);
+      if (f !== undefined) return f;
+      throw failed.get(which) ?? new SnapshotError(this.fileOf(which), "not read");
+    });
+  }
+
+  /** One snapshot file: read asynchronously, then verified (CRC, structure) in the next step. */
+  *#readSteps(id: string): Generator<JobStep, SnapshotFile, unknown> {
+    const path = this.fileOf(id);
+    const bytes = (yield Deno.readFile(path).catch((e) => {
+      throw new SnapshotError(path, `cannot read: ${describeError(e)}`);
+    })) as Uint8Array;
+    yield HEAVY;
+    return SnapshotFile.parse(bytes, path);
   }
 
   /**

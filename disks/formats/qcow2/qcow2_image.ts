@@ -159,12 +159,20 @@ export class Qcow2Image implements DiskLayer {
     this.path = file.path;
     this.readOnly = file.readOnly;
     const fileSize = file.size();
-    const firstLength = Math.min(fileSize, 2 ** 21);
-    let first = file.peek(0, firstLength);
-    if (first === null) {
-      first = new Uint8Array(firstLength);
-      file.readUpTo(0, first);
-    }
+    // The first cluster (header, extensions, backing file name): 64 KiB read first, the rest of a
+    // larger cluster after (not up to 2 MiB whatever the cluster size: a chain opens every layer).
+    const readFirst = (length: number): Uint8Array => {
+      let bytes = file.peek(0, length);
+      if (bytes === null) {
+        bytes = new Uint8Array(length);
+        file.readUpTo(0, bytes);
+      }
+      return bytes;
+    };
+    let first = readFirst(Math.min(fileSize, 2 ** 16));
+    const bits = first.length >= 24 ? new DataView(first.buffer, first.byteOffset, 24).getUint32(20) : 0;
+    const firstLength = Math.min(fileSize, bits >= 9 && bits <= 21 ? 2 ** bits : 2 ** 21);
+    if (firstLength > first.length) first = readFirst(firstLength);
     const header = parseHeader(first, fileSize, file.path);
     this.header = header;
     this.#clusterSize = 2 ** header.clusterBits;
