@@ -501,7 +501,11 @@ export class SnapshotSession {
 
   #restoredFrom: { id: string; diffDepth: number } | null = null;
 
-  /** Background work for about `budgetMs`: restore pages first, then snapshot pages. */
+  /**
+   * Background work for about `budgetMs`: the next snapshot's disk children asked for or opened,
+   * a dropped preparation wound down, restore pages, then snapshot pages, then (in a pump where the
+   * snapshot had no page work) units of the restore preparation. True when it did something.
+   */
   pump(budgetMs = DEFAULT_PUMP_BUDGET_MS): boolean {
     // Asking for the next snapshot's disk children (the tops changed) is a unit on its own.
     if (this.#wantNext) {
@@ -535,7 +539,9 @@ export class SnapshotSession {
     if (job && !job.done && !job.waiting && performance.now() - t0 < 0.05) {
       return job.pump(budgetMs) || more;
     }
-    return more || (job !== undefined && job !== null && !job.done);
+    // True only when something was done or is left for the writer: a preparation waiting for its
+    // file work does not keep the caller from work of its own (the rewind ring's merge steps).
+    return more;
   }
 
   /** Waits for every snapshot and index update started so far. */
