@@ -1158,19 +1158,23 @@ function repYields(c: Cpu, ip: number, cycles: number): boolean {
 const BULK_MIN = 16;
 
 /**
- * How many iterations of a forward REP string instruction, of `size`-byte elements starting with
- * `cycles` spent, may run in one piece: none may reach the point where the per-element loop
- * would consider yielding (the slice's end; attention, which only I/O and memory-mapped devices
- * change, must be clear), and the destination (`dstOff` in ES) must be plain RAM throughout: in
- * one segment without wrapping, below the address wrap, on pages with no flag (no ROM, MMIO,
- * snapshot barrier or compiled code, whose writes have side effects). 0: use the loop.
+ * How many iterations of a REP string instruction of `size`-byte elements, starting with `cycles`
+ * spent and its destination at `dstOff` in ES, may run in one piece: none may reach the point
+ * where the per-element loop would consider yielding (the slice's end; attention, which only
+ * I/O and memory-mapped devices change, must be clear), and every destination byte must be plain
+ * RAM: inside the segment without wrapping, below the address wrap, on pages with no flag (no
+ * ROM, MMIO, snapshot barrier or compiled code, whose writes have side effects). With DF set the
+ * elements run downwards from `dstOff`. 0: use the loop.
  */
 function bulkCount(c: Cpu, size: number, cycles: number, dstOff: number): number {
-  if ((c.flags & FLAG_DF) !== 0 || c.attention) return 0;
+  if (c.attention) return 0;
   const n = Math.min(c.regs[CX], Math.ceil((c.runEnd - cycles) / REP_ITERATION_CYCLES) - 1);
-  if (!(n >= BULK_MIN) || dstOff + n * size > 0x10000) return 0;
-  const dst = (c.sregs[ES] << 4) + dstOff;
-  const last = dst + n * size - 1;
+  if (!(n >= BULK_MIN)) return 0;
+  const span = n * size;
+  const low = (c.flags & FLAG_DF) !== 0 ? dstOff - (n - 1) * size : dstOff;
+  if (low < 0 || low + span > 0x10000) return 0;
+  const dst = (c.sregs[ES] << 4) + low;
+  const last = dst + span - 1;
   if (last > c.addrMask) return 0;
   const pf = c.pageFlags;
   for (let p = dst >>> PAGE_SHIFT; p <= last >>> PAGE_SHIFT; p++) if (pf[p] !== 0) return 0;
@@ -1179,26 +1183,31 @@ function bulkCount(c: Cpu, size: number, cycles: number, dstOff: number): number
 
 /**
  * REP MOVSB/MOVSW's iterations that can be one native copy (see bulkCount; the source must also
- * be memory, not MMIO, and must not overlap the destination the way an element-by-element
- * forward copy would read bytes it has just written): done here, returns how many (0: none).
+ * be memory, not MMIO, inside its segment, and must not overlap the destination the way an
+ * element-by-element copy would read bytes it has just written: ahead of the source going up,
+ * behind it going down): done here, returns how many (0: none).
  */
 function bulkMovs(c: Cpu, size: number, cycles: number): number {
   const regs = c.regs;
   const n = bulkCount(c, size, cycles, regs[DI]);
   if (n === 0) return 0;
-  const length = n * size;
-  const si = regs[SI];
-  if (si + length > 0x10000) return 0;
-  const src = (c.sregs[DS] << 4) + si;
-  const dst = (c.sregs[ES] << 4) + regs[DI];
-  if (src + length - 1 > c.addrMask || (dst > src && dst < src + length)) return 0;
+  const down = (c.flags & FLAG_DF) !== 0;
+  const span = n * size;
+  const back = down ? (n - 1) * size : 0;
+  const siLow = regs[SI] - back;
+  if (siLow < 0 || siLow + span > 0x10000) return 0;
+  const src = (c.sregs[DS] << 4) + siLow;
+  const dst = (c.sregs[ES] << 4) + regs[DI] - back;
+  if (src + span - 1 > c.addrMask) return 0;
+  if (down ? dst < src && src < dst + span : src < dst && dst < src + span) return 0;
   const pf = c.pageFlags;
-  for (let p = src >>> PAGE_SHIFT; p <= (src + length - 1) >>> PAGE_SHIFT; p++) {
+  for (let p = src >>> PAGE_SHIFT; p <= (src + span - 1) >>> PAGE_SHIFT; p++) {
     if ((pf[p] & PAGE_MMIO) !== 0) return 0;
   }
-  c.bytes.copyWithin(dst, src, src + length);
-  regs[SI] = si + length;
-  regs[DI] += length;
+  c.bytes.copyWithin(dst, src, src + span);
+  const step = down ? -span : span;
+  regs[SI] += step;
+  regs[DI] += step;
   regs[CX] -= n;
   return n;
 }
@@ -1211,9 +1220,11 @@ function bulkStos(c: Cpu, size: number, cycles: number): number {
   if (size === 2 && c.regs8[1] !== al) return 0;
   const n = bulkCount(c, size, cycles, regs[DI]);
   if (n === 0) return 0;
-  const dst = (c.sregs[ES] << 4) + regs[DI];
-  c.bytes.fill(al, dst, dst + n * size);
-  regs[DI] += n * size;
+  const down = (c.flags & FLAG_DF) !== 0;
+  const span = n * size;
+  const dst = (c.sregs[ES] << 4) + regs[DI] - (down ? (n - 1) * size : 0);
+  c.bytes.fill(al, dst, dst + span);
+  regs[DI] += down ? -span : span;
   regs[CX] -= n;
   return n;
 }

@@ -163,6 +163,37 @@ for (
 }
 
 for (
+  const [name, op, si, di, cx, sameSegment] of [
+    [
+      "REP MOVSW going down, moving a block up over itself (as FreeDOS's kernel moves itself)",
+      0xA5,
+      0x8000,
+      0x9000,
+      0x3000,
+      true,
+    ],
+    ["REP MOVSB going down onto lower overlapping bytes", 0xA4, 0x2000, 0x1FF0, 1000, true],
+    ["REP MOVSB going down, apart", 0xA4, 0x4000, 0x9000, 3000, false],
+    ["REP MOVSW going down, SI past offset 0 (wraps)", 0xA5, 0x0100, 0x8000, 200, false],
+    ["REP MOVSW going down, DI past offset 0 (wraps)", 0xA5, 0x8000, 0x0010, 200, false],
+    ["REP STOSB going down", 0xAA, 0, 0x5000, 3000, false],
+  ] as const
+) {
+  Deno.test(`${name}: in one piece as element by element`, () => {
+    const { fast, slow } = bothWays([0xFD, 0xF3, op, 0xFC], (cpu, memory) => {
+      fillPattern(memory, 0x20000, 0x10000);
+      cpu.sregs[DS] = 0x2000;
+      cpu.sregs[ES] = sameSegment ? 0x2000 : 0x5000;
+      cpu.regs[SI] = si;
+      cpu.regs[DI] = di;
+      cpu.regs[CX] = cx;
+      cpu.regs[0] = 0x5A5A;
+    });
+    assertSameState(fast, slow);
+  });
+}
+
+for (
   const [name, ax] of [["REP STOSW of a repeated byte", 0x5A5A], ["REP STOSW of two bytes", 0x1234]] as const
 ) {
   Deno.test(`${name}: in one piece as element by element`, () => {
