@@ -12,6 +12,7 @@ import { openQcow2Preloaded, type Qcow2Preload } from "../../disks/formats/qcow2
 import type { DiskLayer, ImageFormat } from "../../disks/layer.ts";
 import { MemoryOverlay } from "../../disks/memory_overlay.ts";
 import type { SpareReply, SpareRequest } from "./spare_worker.ts";
+import { readReply, REPLY_BUFFER_BYTES, REPLY_FAILED, REPLY_PENDING } from "./spare_reply.ts";
 import { crc32 } from "./crc32.ts";
 import { fsyncAsync } from "./fs_sync.ts";
 import { HEAVY, IO, type JobStep, LAYER, UNIT } from "./step_job.ts";
@@ -471,6 +472,8 @@ export class SpareMaker {
   /** Shut down for good: requests fail at once. */
   #shut = false;
   #seq = 0;
+  /** The buffer the worker writes its answers to (a new one after {@link close}: a cut-off worker may still write). */
+  #reply: SharedArrayBuffer | null = null;
 
   constructor(options: SpareMakerOptions = {}) {
     this.#keepAlive = options.keepAlive ?? false;
@@ -517,6 +520,35 @@ export class SpareMaker {
     });
   }
 
+  /**
+   * Settles request `seq` once the worker writes its answer into `reply` (Atomics.waitAsync: the
+   * promise settles in a task of its own, with no message dispatch). A failure is left to the
+   * worker's message; a request the maker failed meanwhile (timeout, close) is ignored. Waits at
+   * most about the reply timeout (the timer fails the request by then).
+   */
+  #awaitReply(seq: number, reply: SharedArrayBuffer): void {
+    const words = new Int32Array(reply, 0, 1);
+    const answered = () => {
+      if (!this.#pending.has(seq)) return;
+      const state = Atomics.load(words, 0);
+      if (state === REPLY_PENDING || state === REPLY_FAILED) return;
+      this.#answered(seq, readReply(reply), null);
+    };
+    const wait = Atomics.waitAsync(words, 0, REPLY_PENDING, this.#timeoutMs + 1000);
+    if (wait.async) wait.value.then(answered);
+    else answered();
+  }
+
+  /** Request `seq` answered (a worker message or its shared reply): settled, the next one sent. */
+  #answered(seq: number, preload: Qcow2Preload | null, error: string | null): void {
+    const p = this.#settle(seq);
+    if (seq === this.#inFlight) this.#inFlight = null;
+    if (error === null) p?.resolve(preload);
+    else p?.reject(new Error(error));
+    if (this.#pending.size === 0 && !this.#keepAlive) this.close();
+    else this.#sendNext();
+  }
+
   /** Sends the next queued request when the worker has none. */
   #sendNext(): void {
     while (this.#inFlight === null) {
@@ -527,7 +559,17 @@ export class SpareMaker {
       try {
         this.#inFlight = seq;
         this.#inFlightPath = next.request.path;
-        this.#spawn().postMessage(next.request);
+        const worker = this.#spawn();
+        // The worker answers a success through shared memory (no message to receive on this
+        // thread: see spare_worker.ts); a fake worker may still answer by message, whichever comes
+        // first wins. One buffer serves every request (one is in flight at a time; its answer is
+        // copied out before the next is sent): allocating 1 MiB of shared memory per request
+        // counted as external memory and brought garbage collections into pumps.
+        this.#reply ??= new SharedArrayBuffer(REPLY_BUFFER_BYTES);
+        const reply = this.#reply;
+        Atomics.store(new Int32Array(reply, 0, 1), 0, REPLY_PENDING);
+        this.#awaitReply(seq, reply);
+        worker.postMessage({ ...next.request, reply });
       } catch (e) {
         this.#inFlight = null;
         this.#settle(seq)?.reject(new Error(`child file worker: ${describeError(e)}`));
@@ -549,12 +591,9 @@ export class SpareMaker {
     const worker = this.#spawnWorker();
     worker.onmessage = (e: MessageEvent<SpareReply>) => {
       if (this.#worker !== worker) return; // a replaced worker's late answer: its requests failed
-      const p = this.#settle(e.data.seq);
-      if (e.data.seq === this.#inFlight) this.#inFlight = null;
-      if (e.data.error === null) p?.resolve(e.data.preload ?? null);
-      else p?.reject(new Error(e.data.error));
-      if (this.#pending.size === 0 && !this.#keepAlive) this.close();
-      else this.#sendNext();
+      // Already answered through shared memory: nothing left to do.
+      if (!this.#pending.has(e.data.seq) && e.data.seq !== this.#inFlight) return;
+      this.#answered(e.data.seq, e.data.preload ?? null, e.data.error);
     };
     worker.onmessageerror = () => {
       if (this.#worker === worker) this.close(new Error("child file worker: a reply could not be read"));
@@ -584,6 +623,7 @@ export class SpareMaker {
     const worker = this.#worker;
     this.#worker = null;
     this.#inFlight = null;
+    this.#reply = null;
     this.#queue = [];
     try {
       worker?.terminate();

@@ -11,12 +11,15 @@ import { createQcow2Image } from "../../disks/formats/registry.ts";
 import {
   DiskFreezer,
   DiskSlot,
+  openSpare,
   removalsDone,
   removeOrphan,
   SpareMaker,
   type SpareWorkerPort,
 } from "../../core/snapshot/disk_freeze.ts";
 import type { SpareReply, SpareRequest } from "../../core/snapshot/spare_worker.ts";
+import { readReply, REPLY_MADE, writeReply } from "../../core/snapshot/spare_reply.ts";
+import { preloadQcow2 } from "../../disks/formats/qcow2/qcow2_image.ts";
 import { SnapshotSession } from "../../core/snapshot/session.ts";
 import { StateDir } from "../../core/snapshot/state_dir.ts";
 import { FakeMachine } from "./fake_machine.ts";
@@ -305,4 +308,60 @@ Deno.test("SnapshotSession.close() settles while a prepared restore waits for a 
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test("the worker's answer through shared memory settles the request, with the file's bytes and refcount table", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tty86-spare-" });
+  try {
+    const image = join(tmp, "disk.img");
+    createImage(image, { size: 1 << 20 });
+    const messages: string[] = [];
+    // A worker that answers a success only through the request's reply buffer, as the real one does.
+    class SharedReplyWorker extends FakeSpareWorker {
+      override postMessage(r: SpareRequest): void {
+        this.requests.push(r);
+        assert.ok(r.reply instanceof SharedArrayBuffer, "the request carries a reply buffer");
+        createQcow2Image(r.path, {
+          size: r.size,
+          backingFile: r.backingFile,
+          backingFormat: r.backingFormat,
+        });
+        const preload = preloadQcow2(r.path, Deno.readFileSync(r.path));
+        setTimeout(() => writeReply(r.reply!, preload), 5);
+      }
+    }
+    const worker = new SharedReplyWorker();
+    worker.onmessage = () => messages.push("message");
+    const maker = new SpareMaker({ keepAlive: true, spawn: () => worker });
+    const paths = [join(tmp, "a.qcow2"), join(tmp, "b.qcow2")];
+    for (const path of paths) {
+      const preload = await maker.create(path, 1 << 20, image, "raw");
+      assert.ok(preload !== null);
+      assert.deepEqual(preload.bytes, Deno.readFileSync(path));
+      assert.ok(!(preload.bytes.buffer instanceof SharedArrayBuffer), "copied out of the shared buffer");
+      const expected = preloadQcow2(path, Deno.readFileSync(path));
+      assert.deepEqual(preload.refcountTable, expected.refcountTable);
+      const layer = openSpare(path, preload);
+      assert.equal(layer.sectorCount, 2048);
+      layer.close();
+    }
+    // One buffer serves both requests (one is in flight at a time).
+    assert.equal(worker.requests[0].reply, worker.requests[1].reply);
+    assert.deepEqual(messages, []);
+    maker.shutdown();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a reply buffer too small for the file says made, without bytes", () => {
+  const reply = new SharedArrayBuffer(64);
+  writeReply(reply, { bytes: new Uint8Array(100), refcountTable: null });
+  assert.equal(Atomics.load(new Int32Array(reply, 0, 1), 0), REPLY_MADE);
+  assert.equal(readReply(reply), null);
+  const fits = new SharedArrayBuffer(256);
+  writeReply(fits, { bytes: new Uint8Array([1, 2, 3]), refcountTable: new Float64Array([7, 2 ** 40]) });
+  const back = readReply(fits)!;
+  assert.deepEqual([...back.bytes], [1, 2, 3]);
+  assert.deepEqual([...back.refcountTable!], [7, 2 ** 40]);
 });
