@@ -17,8 +17,8 @@
 // No node: imports here: Deno's Node compatibility layer costs ~10–25 ms of start-up per
 // process, which this benchmark would otherwise count as emulator time.
 import { Machine } from "../core/machine/machine.ts";
-import type { TextFrame } from "../core/video/frame.ts";
 import { openDisk } from "../disks/open.ts";
+import { showsPrompt } from "./dos_prompt.ts";
 
 const loadedAt = performance.now();
 
@@ -49,20 +49,6 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 if (!(gameSeconds >= 0)) throw new RangeError(`--game-seconds must be a number >= 0`);
-
-/** True if the text frame shows `A:\>` anywhere. */
-function showsPrompt(f: TextFrame): boolean {
-  const c = f.cells;
-  for (let i = 0; i + 3 < c.length; i++) {
-    if (
-      (c[i] & 0xFF) === 0x41 && (c[i + 1] & 0xFF) === 0x3A && (c[i + 2] & 0xFF) === 0x5C &&
-      (c[i + 3] & 0xFF) === 0x3E
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
 
 function exists(path: string): boolean {
   try {

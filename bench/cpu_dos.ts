@@ -14,8 +14,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cpu } from "../core/cpu/cpu.ts";
 import { Machine } from "../core/machine/machine.ts";
-import type { TextFrame } from "../core/video/frame.ts";
 import { openDisk } from "../disks/open.ts";
+import { showsPrompt } from "./dos_prompt.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FREEDOS = join(ROOT, "..", "shared", "guests", "freedos-boot-1440k.img");
@@ -32,20 +32,6 @@ if (values.blocks !== "") Cpu.compileBlocksDefault = values.blocks === "on";
 function cpuSecondsSince(from: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1e6;
-}
-
-/** True if the text frame shows `A:\>` anywhere. */
-function showsPrompt(f: TextFrame): boolean {
-  const c = f.cells;
-  for (let i = 0; i + 3 < c.length; i++) {
-    if (
-      (c[i] & 0xFF) === 0x41 && (c[i + 1] & 0xFF) === 0x3A && (c[i + 2] & 0xFF) === 0x5C &&
-      (c[i + 3] & 0xFF) === 0x3E
-    ) {
-      return true;
-    }
-  }
-  return false;
 }
 
 type Result = Record<string, number | string>;
