@@ -61,16 +61,25 @@ export function stampIsCurrent(stamp: BundleStamp): boolean {
   return true;
 }
 
-/** The URL of bundle `name` if it exists and is current, else null. Never throws. */
-export function currentBundle(name: string): string | null {
+/** True if bundle `name` exists and its stamp is current. Never throws. */
+export function bundleIsCurrent(name: string): boolean {
   try {
-    if (Deno.env.get("TTY86_NO_BUNDLE") === "1") return null;
     const stamp = JSON.parse(Deno.readTextFileSync(stampUrl(name))) as BundleStamp;
-    if (!stampIsCurrent(stamp)) return null;
-    const url = bundleUrl(name);
-    Deno.statSync(url);
-    return url.href;
+    if (!stampIsCurrent(stamp)) return false;
+    Deno.statSync(bundleUrl(name));
+    return true;
   } catch {
-    return null;
+    return false;
   }
+}
+
+/** The URL of bundle `name` to run: null when it is not current or TTY86_NO_BUNDLE=1. Never throws. */
+export function currentBundle(name: string): string | null {
+  let forbidden = false;
+  try {
+    forbidden = Deno.env.get("TTY86_NO_BUNDLE") === "1";
+  } catch {
+    // no env permission: the bundle may run
+  }
+  return !forbidden && bundleIsCurrent(name) ? bundleUrl(name).href : null;
 }

@@ -10,9 +10,9 @@
  * `--quiet` it says so in one line and still exits 0, so a read-only checkout still starts.
  */
 import {
+  bundleIsCurrent,
   type BundleStamp,
   bundleUrl,
-  currentBundle,
   describeFiles,
   REPO_ROOT_URL,
   stampUrl,
@@ -99,7 +99,7 @@ function exists(path: string): boolean {
 export async function buildBundles(names: string[], force = false): Promise<string[]> {
   const failures: string[] = [];
   for (const name of names.length > 0 ? names : Object.keys(BUNDLES)) {
-    if (!force && BUNDLES[name] !== undefined && currentBundle(name) !== null) continue;
+    if (!force && BUNDLES[name] !== undefined && bundleIsCurrent(name)) continue;
     try {
       await buildBundle(name);
     } catch (e) {
